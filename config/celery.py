@@ -1,0 +1,28 @@
+"""The Celery app. Configuration lives in ``config.settings`` under the ``CELERY_`` prefix."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("baton")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def ensure_broker_folders() -> None:
+    """Create the filesystem broker's folders; kombu expects them to exist.
+
+    Called from ``notifications.apps`` at start, in the web process and the worker alike.
+    """
+    if not str(app.conf.broker_url or "").startswith("filesystem://"):
+        return
+    options = app.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+        if key in options:
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+

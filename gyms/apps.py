@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GymsConfig(AppConfig):
+    name = "gyms"
+    verbose_name = "Gyms"

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("handoff.api.catalog_urls")),
+    path("", include("handoff.api.handoff_urls")),
+]

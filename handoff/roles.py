@@ -1,0 +1,91 @@
+"""Who a user is in Baton: their role and organisation, derived from memberships.
+
+Roles come from memberships (and a patient login from its patient record), never from a flag
+the user sets. ``actor_for`` caches the answer on the user object for the request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from django.core.exceptions import ObjectDoesNotExist
+
+from clinics.models import ClinicMembership, Patient
+from gyms.models import GymMembership
+
+Role = Literal["therapist", "trainer", "patient", "clinic_admin", "gym_admin"]
+_CACHE_ATTR = "_baton_actor"
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    role: Role | None
+    clinic_membership: ClinicMembership | None = None
+    gym_membership: GymMembership | None = None
+    patient: Patient | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        membership = self.clinic_membership or self.gym_membership
+        return bool(membership and membership.is_admin)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.clinic_membership is not None or self.gym_membership is not None
+
+    @property
+    def is_therapist(self) -> bool:
+        return self.role == "therapist"
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.role == "trainer"
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == "patient"
+
+    @property
+    def clinic_id(self) -> int | None:
+        if self.clinic_membership:
+            return self.clinic_membership.clinic_id
+        return None
+
+    @property
+    def gym_id(self) -> int | None:
+        return self.gym_membership.gym_id if self.gym_membership else None
+
+
+NOBODY = Actor(user_id=None, role=None)
+
+
+def actor_for(user) -> Actor:  # type: ignore[no-untyped-def]
+    """The user's role and organisation. Anonymous and unaffiliated users get ``NOBODY``."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOBODY
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    actor = _resolve(user)
+    setattr(user, _CACHE_ATTR, actor)
+    return actor
+
+
+def _resolve(user) -> Actor:  # type: ignore[no-untyped-def]
+    clinic = (
+        ClinicMembership.objects.select_related("clinic").filter(user_id=user.pk).first()
+    )
+    if clinic is not None:
+        role: Role = "therapist" if clinic.role == ClinicMembership.Role.THERAPIST else "clinic_admin"
+        return Actor(user_id=user.pk, role=role, clinic_membership=clinic)
+    gym = GymMembership.objects.select_related("gym").filter(user_id=user.pk).first()
+    if gym is not None:
+        role = "trainer" if gym.role == GymMembership.Role.TRAINER else "gym_admin"
+        return Actor(user_id=user.pk, role=role, gym_membership=gym)
+    try:
+        patient = Patient.objects.select_related("clinic").get(user_id=user.pk)
+    except ObjectDoesNotExist:
+        return Actor(user_id=user.pk, role=None)
+    return Actor(user_id=user.pk, role="patient", patient=patient)
