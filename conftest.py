@@ -11,24 +11,14 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import tempfile
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
-# Before Django reads its settings: the suite runs with the test profile.
-os.environ.setdefault("DJANGO_ENV", "test")
+import pytest
 
-import pytest  # noqa: E402
-
-RUN_ID = uuid.uuid4().hex[:10]
-RUN_DIR = Path(tempfile.mkdtemp(prefix=f"baton-test-{RUN_ID}-"))
-# Each run publishes to its own queue, so concurrent runs on one Redis never take each other's
-# tasks.
-os.environ.setdefault("CELERY_QUEUE", f"baton-test-{RUN_ID}")
-os.environ.setdefault("EMAIL_FILE_PATH", str(RUN_DIR / "mail"))
-os.environ.setdefault("BATON_BROKER_DIR", str(RUN_DIR / "broker"))
+# The per-run folder and id are set up by config.pytest_plugin, before Django reads settings.
+from config.pytest_plugin import RUN_DIR, RUN_ID
 
 
 def require_services() -> bool:

@@ -74,11 +74,11 @@ def actor_for(user) -> Actor:  # type: ignore[no-untyped-def]
 
 
 def _resolve(user) -> Actor:  # type: ignore[no-untyped-def]
-    clinic = (
-        ClinicMembership.objects.select_related("clinic").filter(user_id=user.pk).first()
-    )
+    clinic = ClinicMembership.objects.select_related("clinic").filter(user_id=user.pk).first()
     if clinic is not None:
-        role: Role = "therapist" if clinic.role == ClinicMembership.Role.THERAPIST else "clinic_admin"
+        role: Role = (
+            "therapist" if clinic.role == ClinicMembership.Role.THERAPIST else "clinic_admin"
+        )
         return Actor(user_id=user.pk, role=role, clinic_membership=clinic)
     gym = GymMembership.objects.select_related("gym").filter(user_id=user.pk).first()
     if gym is not None:

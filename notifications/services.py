@@ -4,19 +4,31 @@
 caller's transaction, and hands the deliveries to Celery only after that transaction commits.
 Reminders are rows with a due time; the sweep fires them through handlers the domain apps
 register, which look again at the world and may decide the reminder is stale.
+
+What the domain apps register here (at start, from their ``AppConfig.ready``):
+
+- ``register_reminder_handler(kind, fn)``: ``fn(reminder) -> Notice | None`` (``None``: stale);
+- ``register_sweep_step(name, fn)``: ``fn() -> int``, time-driven work run by every sweep;
+- ``register_delivery_failure_handler(fn)``: ``fn(delivery)``, called in the transaction that
+  marks an email delivery ``failed`` for good, so the sender's side can be told.
 """
 
 from __future__ import annotations
 
 import datetime
+import enum
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from notifications.models import Delivery, Notification, Preference, Reminder
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger("baton.notifications")
 
@@ -25,7 +37,7 @@ logger = logging.getLogger("baton.notifications")
 class Notice:
     """One thing to tell one person. ``title`` is used as the email subject: keep it neutral."""
 
-    recipient: object  # accounts.User; typed loosely because this app imports no domain app
+    recipient: User
     kind: str
     title: str
     body: str = ""
@@ -41,14 +53,14 @@ class Notice:
 DEFAULT_PREFERENCE = Preference(time_zone="UTC", nudge_hour=18, email={})
 
 
-def preference_for(user) -> Preference:  # type: ignore[no-untyped-def]
+def preference_for(user: User) -> Preference:
     """The user's preferences, or the defaults (UTC, no quiet hours, every email on)."""
     pref = Preference.objects.filter(user=user).first()
     return pref or Preference(user=user, time_zone="UTC", nudge_hour=18, email={})
 
 
 def ensure_preference(
-    user,  # type: ignore[no-untyped-def]
+    user: User,
     *,
     time_zone: str,
     quiet_hours: tuple[datetime.time, datetime.time] | None = None,
@@ -62,11 +74,46 @@ def ensure_preference(
     return pref
 
 
+class Keep(enum.Enum):
+    """Leave this preference as it is (``None`` means "switch off")."""
+
+    KEEP = "keep"
+
+
+def update_preferences(
+    user: User,
+    *,
+    time_zone: str | None = None,
+    quiet_hours: tuple[datetime.time, datetime.time] | Keep | None = Keep.KEEP,
+    nudge_hour: int | None = None,
+    email: dict[str, bool] | None = None,
+) -> Preference:
+    """Change the given preferences; ``email`` is merged into the per-kind switches.
+
+    ``quiet_hours=None`` switches quiet hours off; leaving it out keeps them. Values arrive
+    validated (the API's serializer); the model's constraints are the last line of defence.
+    """
+    with transaction.atomic():
+        pref, _ = Preference.objects.select_for_update().get_or_create(user=user)
+        if time_zone is not None:
+            pref.time_zone = time_zone
+        if quiet_hours is None:
+            pref.quiet_start = pref.quiet_end = None
+        elif quiet_hours is not Keep.KEEP:
+            pref.quiet_start, pref.quiet_end = quiet_hours
+        if nudge_hour is not None:
+            pref.nudge_hour = nudge_hour
+        if email:
+            pref.email = {**pref.email, **email}
+        pref.full_clean(exclude=["user"])
+        pref.save()
+    return pref
+
+
 def next_send_time(pref: Preference, now: datetime.datetime, *, urgent: bool) -> datetime.datetime:
     """Now, or the end of the recipient's quiet hours. Urgent notices ignore quiet hours."""
-    if urgent or not pref.in_quiet_hours(now):
+    if urgent or not pref.in_quiet_hours(now) or pref.quiet_end is None:
         return now
-    assert pref.quiet_end is not None  # in_quiet_hours implies both ends are set
     local = now.astimezone(pref.zone)
     end = datetime.datetime.combine(local.date(), pref.quiet_end, tzinfo=pref.zone)
     if end <= local:
@@ -77,11 +124,14 @@ def next_send_time(pref: Preference, now: datetime.datetime, *, urgent: bool) ->
 # --- Notifying ----------------------------------------------------------------------------------
 
 
-def notify(notices: Iterable[Notice], *, now: datetime.datetime | None = None) -> list[Notification]:
+def notify(
+    notices: Iterable[Notice], *, now: datetime.datetime | None = None
+) -> list[Notification]:
     """Write notifications and their email deliveries; publish the due ones after commit.
 
     Must run inside the transaction of the state change that causes it, so that the change and
-    what it tells people are saved together or not at all.
+    what it tells people are saved together or not at all. Returns the notifications in the
+    order of ``notices``.
     """
     notices = list(notices)
     if not notices:
@@ -110,7 +160,9 @@ def notify(notices: Iterable[Notice], *, now: datetime.datetime | None = None) -
     return notifications
 
 
-def _email_deliveries(notifications: Sequence[Notification], now: datetime.datetime) -> list[Delivery]:
+def _email_deliveries(
+    notifications: Sequence[Notification], now: datetime.datetime
+) -> list[Delivery]:
     recipient_ids = {n.recipient_id for n in notifications}
     prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=recipient_ids)}
     deliveries = []
@@ -154,11 +206,14 @@ def publish_deliveries(delivery_ids: Sequence[int]) -> int:
     published = 0
     for delivery_id in delivery_ids:
         try:
-            deliver_notification_task.apply_async(args=[delivery_id], retry=False)
-        except Exception as exc:  # noqa: BLE001 - any broker failure: leave it to the sweep
+            deliver_notification_task.apply_async(args=(delivery_id,), retry=False)
+        except Exception as exc:
+            # Any broker failure. Not lost: the rows stay pending with enqueued_at set, and the
+            # sweep publishes them again once DELIVERY_GRACE has passed.
             logger.warning(
-                "broker unavailable, %d deliveries left for the sweep: %s",
+                "broker unavailable, %d deliveries left for the sweep: %s: %s",
                 len(delivery_ids) - published,
+                type(exc).__name__,
                 exc,
             )
             break
@@ -166,10 +221,59 @@ def publish_deliveries(delivery_ids: Sequence[int]) -> int:
     return published
 
 
+# --- Failed deliveries ----------------------------------------------------------------------------
+
+DeliveryFailureHandler = Callable[[Delivery], object]
+_delivery_failure_handlers: list[DeliveryFailureHandler] = []
+
+
+def register_delivery_failure_handler(handler: DeliveryFailureHandler) -> None:
+    """Domain apps are told when an email failed for good, to tell the sender's side.
+
+    ``handler(delivery)`` runs inside the transaction that marks the delivery ``failed`` (in a
+    savepoint of its own), with ``delivery.notification`` and its recipient loaded; whatever it
+    writes (e.g. a ``notify`` of kind ``delivery_failed``) commits together with the failure.
+    It is never called for a failed notification of kind ``delivery_failed``, so failure
+    notices cannot loop. Registering the same function twice has no effect.
+    """
+    if handler not in _delivery_failure_handlers:
+        _delivery_failure_handlers.append(handler)
+
+
+def delivery_failure_handlers() -> list[DeliveryFailureHandler]:
+    return list(_delivery_failure_handlers)
+
+
+def retry_failed_delivery(
+    delivery: Delivery, *, by: User, now: datetime.datetime | None = None
+) -> bool:
+    """An operator sends a failed delivery again (admin action). False if it was not failed.
+
+    The attempt count starts over, so the delivery gets the full retry budget again.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        changed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(
+            status=Delivery.Status.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            enqueued_at=now,
+            lease_until=None,
+            failed_at=None,
+        )
+        if changed:
+            enqueue_on_commit([delivery.pk])
+    if changed:
+        logger.info("delivery %s: retry requested by user %s", delivery.pk, by.pk)
+    return bool(changed)
+
+
 # --- Reading and acknowledging --------------------------------------------------------------------
 
 
-def mark_read(notification: Notification, *, by, now: datetime.datetime | None = None) -> Notification:  # type: ignore[no-untyped-def]
+def mark_read(
+    notification: Notification, *, by: User, now: datetime.datetime | None = None
+) -> Notification:
     if notification.recipient_id != by.pk:
         raise PermissionError("Only the recipient can mark a notification read.")
     if notification.read_at is None:
@@ -180,7 +284,9 @@ def mark_read(notification: Notification, *, by, now: datetime.datetime | None =
     return notification
 
 
-def acknowledge(notification: Notification, *, by, now: datetime.datetime | None = None) -> Notification:  # type: ignore[no-untyped-def]
+def acknowledge(
+    notification: Notification, *, by: User, now: datetime.datetime | None = None
+) -> Notification:
     """The recipient has seen an urgent notice and is dealing with it: stop escalating it."""
     if notification.recipient_id != by.pk:
         raise PermissionError("Only the recipient can acknowledge a notification.")
@@ -198,7 +304,11 @@ def acknowledge(notification: Notification, *, by, now: datetime.datetime | None
 
 
 def acknowledge_subject(
-    *, recipient, subject_type: str, subject_id: int, now: datetime.datetime | None = None  # type: ignore[no-untyped-def]
+    *,
+    recipient: User,
+    subject_type: str,
+    subject_id: int,
+    now: datetime.datetime | None = None,
 ) -> int:
     """Acknowledge every urgent notice a recipient has about one subject (e.g. a handoff)."""
     pending = Notification.objects.filter(
@@ -244,7 +354,7 @@ def sweep_steps() -> dict[str, SweepStep]:
 def schedule_reminder(
     *,
     kind: str,
-    recipient,  # type: ignore[no-untyped-def]
+    recipient: User,
     due_at: datetime.datetime,
     subject_type: str,
     subject_id: int,
@@ -270,7 +380,7 @@ def cancel_reminders(
     subject_id: int,
     reason: str,
     kinds: Iterable[str] | None = None,
-    recipient=None,  # type: ignore[no-untyped-def]
+    recipient: User | None = None,
 ) -> int:
     """Cancel pending reminders about a subject that are no longer needed. Returns how many."""
     pending = Reminder.objects.filter(

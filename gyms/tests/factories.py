@@ -20,6 +20,7 @@ class TrainerMembershipFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = GymMembership
+        skip_postgeneration_save = True
 
     gym = factory.SubFactory(GymFactory)
     user = factory.SubFactory(UserFactory)
@@ -49,6 +50,4 @@ class CertificationFactory(factory.django.DjangoModelFactory):
     trainer = factory.SubFactory(TrainerMembershipFactory, certification=None)
     body = Certification.Body.NSCA_CPT
     number = factory.Sequence(lambda n: f"C-{50000 + n}")
-    expires_on = factory.LazyFunction(
-        lambda: timezone.localdate() + datetime.timedelta(days=365)
-    )
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))

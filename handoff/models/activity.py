@@ -9,7 +9,9 @@ from django.utils import timezone
 
 
 class Message(models.Model):
-    handoff = models.ForeignKey("handoff.Handoff", on_delete=models.CASCADE, related_name="messages")
+    handoff = models.ForeignKey(
+        "handoff.Handoff", on_delete=models.CASCADE, related_name="messages"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(max_length=4000)
     # Staff messages are between therapist and trainer unless marked for the patient too.

@@ -14,9 +14,7 @@ class AppendOnlyError(Exception):
 class AccessLog(models.Model):
     """Who read which health record, when and from where. Append-only; never health data."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=40)
     object_type = models.CharField(max_length=40)
     object_id = models.PositiveBigIntegerField()

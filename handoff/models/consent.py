@@ -32,7 +32,9 @@ class Consent(models.Model):
         PORTAL = "portal", "Signed by the patient in the portal"
         RECORDED = "recorded", "Recorded by the therapist from a signed paper form"
 
-    patient = models.ForeignKey("clinics.Patient", on_delete=models.CASCADE, related_name="consents")
+    patient = models.ForeignKey(
+        "clinics.Patient", on_delete=models.CASCADE, related_name="consents"
+    )
     gym = models.ForeignKey("gyms.Gym", on_delete=models.PROTECT, related_name="consents")
     trainer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -28,7 +28,9 @@ class Handoff(models.Model):
         Status.REVOKED,
     )
 
-    patient = models.ForeignKey("clinics.Patient", on_delete=models.PROTECT, related_name="handoffs")
+    patient = models.ForeignKey(
+        "clinics.Patient", on_delete=models.PROTECT, related_name="handoffs"
+    )
     # The patient's clinic, copied so that every scoped read filters on one indexed column.
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="handoffs")
     therapist = models.ForeignKey(

@@ -18,7 +18,9 @@ class FrozenVersionError(Exception):
 class PacketVersion(models.Model):
     """One version of the packet. Frozen once sent: an amendment makes version N+1."""
 
-    handoff = models.ForeignKey("handoff.Handoff", on_delete=models.CASCADE, related_name="versions")
+    handoff = models.ForeignKey(
+        "handoff.Handoff", on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -26,10 +28,10 @@ class PacketVersion(models.Model):
     )
     change_note = models.CharField(max_length=1000, blank=True)
     frozen_at = models.DateTimeField(null=True, blank=True)
-    # Clearance and discharge summary
-    cleared_on = models.DateField()
-    clearance_level = models.CharField(max_length=20, choices=ClearanceLevel.choices)
-    condition = models.CharField(max_length=300)
+    # Clearance and discharge summary. A draft may be incomplete; sending requires these three.
+    cleared_on = models.DateField(null=True, blank=True)
+    clearance_level = models.CharField(max_length=20, choices=ClearanceLevel.choices, blank=True)
+    condition = models.CharField(max_length=300, blank=True)
     surgery_date = models.DateField(null=True, blank=True)
     discharge_reason = models.CharField(max_length=300, blank=True)
     visits_completed = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -54,8 +56,15 @@ class PacketVersion(models.Model):
                 condition=Q(pain_ceiling__lte=10), name="packet_version_pain_ceiling_0_10"
             ),
             models.CheckConstraint(
-                condition=Q(surgery_date__isnull=True) | Q(surgery_date__lte=F("cleared_on")),
+                condition=Q(surgery_date__isnull=True)
+                | Q(cleared_on__isnull=True)
+                | Q(surgery_date__lte=F("cleared_on")),
                 name="packet_version_surgery_not_after_clearance",
+            ),
+            models.CheckConstraint(
+                condition=Q(frozen_at__isnull=True)
+                | (Q(cleared_on__isnull=False) & ~Q(clearance_level="") & ~Q(condition="")),
+                name="packet_version_sent_has_clearance",
             ),
             models.CheckConstraint(
                 condition=Q(visits_completed__isnull=True) | Q(visits_completed__lte=1000),
@@ -106,7 +115,8 @@ class ProgramItem(models.Model):
                 name="program_item_reps_1_100",
             ),
             models.CheckConstraint(
-                condition=Q(hold_seconds__isnull=True) | Q(hold_seconds__gte=1, hold_seconds__lte=600),
+                condition=Q(hold_seconds__isnull=True)
+                | Q(hold_seconds__gte=1, hold_seconds__lte=600),
                 name="program_item_hold_1_600",
             ),
             models.CheckConstraint(
@@ -134,14 +144,16 @@ class Restriction(models.Model):
     review_on = models.DateField(null=True, blank=True)
     # The version's clearance date, copied so the database itself can hold the review date
     # after it (a check constraint cannot look at another table).
-    cleared_on = models.DateField()
+    cleared_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["version", "order"]
         constraints = [
             models.UniqueConstraint(fields=["version", "order"], name="restriction_order_unique"),
             models.CheckConstraint(
-                condition=Q(review_on__isnull=True) | Q(review_on__gt=F("cleared_on")),
+                condition=Q(review_on__isnull=True)
+                | Q(cleared_on__isnull=True)
+                | Q(review_on__gt=F("cleared_on")),
                 name="restriction_review_after_clearance",
             ),
             models.CheckConstraint(

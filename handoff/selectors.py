@@ -1,0 +1,58 @@
+"""Scoped reads of handoffs: every view builds its queryset from these (DESIGN §3, §8).
+
+Who can read a handoff, by state:
+
+| state                           | therapist (own clinic) | trainer (addressee) | patient   |
+| draft                           | yes                    | no                  | consent request only |
+| sent, accepted, referred_back   | yes                    | yes                 | yes       |
+| completed                       | yes                    | yes, read-only      | yes       |
+| declined, expired, withdrawn    | yes                    | no                  | read-only |
+| revoked                         | yes                    | no                  | read-only |
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from handoff.models import Handoff
+from handoff.roles import actor_for
+
+Status = Handoff.Status
+TRAINER_VISIBLE = (Status.SENT, Status.ACCEPTED, Status.REFERRED_BACK, Status.COMPLETED)
+
+
+def handoffs_visible_to(user) -> QuerySet[Handoff]:  # type: ignore[no-untyped-def]
+    actor = actor_for(user)
+    handoffs = Handoff.objects.all()
+    if actor.is_therapist:
+        return handoffs.filter(clinic_id=actor.clinic_id)
+    if actor.is_trainer:
+        return handoffs.filter(trainer_id=actor.user_id, status__in=TRAINER_VISIBLE)
+    if actor.is_patient and actor.patient is not None:
+        return handoffs.filter(patient_id=actor.patient.pk).exclude(status=Status.DRAFT)
+    return handoffs.none()
+
+
+def access_handoff(user, handoff_id: object) -> Handoff:  # type: ignore[no-untyped-def]
+    """The handoff if ``user`` may read it, else 404: never confirm that it exists."""
+    try:
+        return handoffs_visible_to(user).select_related(*_RELATED).get(pk=int(str(handoff_id)))
+    except (Handoff.DoesNotExist, ValueError):
+        raise Http404("No handoff matches the given query.") from None
+
+
+def access_handoff_for_consent(user, handoff_id: object) -> Handoff:  # type: ignore[no-untyped-def]
+    """Like ``access_handoff``, but the patient also reaches their draft's consent request."""
+    actor = actor_for(user)
+    if actor.is_patient and actor.patient is not None:
+        queryset = Handoff.objects.filter(patient_id=actor.patient.pk)
+    else:
+        queryset = handoffs_visible_to(user)
+    try:
+        return queryset.select_related(*_RELATED).get(pk=int(str(handoff_id)))
+    except (Handoff.DoesNotExist, ValueError):
+        raise Http404("No handoff matches the given query.") from None
+
+
+_RELATED = ("patient", "patient__user", "clinic", "gym", "therapist", "trainer")

@@ -1,0 +1,115 @@
+"""What every handoff service shares: locking, the timeline, permission checks, refusals."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.utils import timezone
+
+from clinics.models import Clinic
+from config.errors import Conflict, Forbidden
+from handoff.models import Handoff, HandoffEvent, PacketVersion
+from handoff.roles import actor_for
+
+Status = Handoff.Status
+Action = HandoffEvent.Action
+
+_STATE_PHRASES = {
+    Status.DRAFT: "is still a draft",
+    Status.SENT: "is still waiting for the trainer's answer",
+    Status.ACCEPTED: "was already accepted",
+    Status.DECLINED: "was declined",
+    Status.EXPIRED: "expired without an answer",
+    Status.WITHDRAWN: "was withdrawn",
+    Status.REFERRED_BACK: "was referred back to the therapist",
+    Status.COMPLETED: "is completed",
+    Status.REVOKED: "was closed because the patient's consent was revoked",
+}
+
+
+def refuse(handoff: Handoff, doing: str, *, target: str | None = None) -> Conflict:
+    """A 409 a person can act on, e.g. "This handoff was already accepted."."""
+    phrase = _STATE_PHRASES[Status(handoff.status)]
+    if target is not None and target == handoff.status:
+        return Conflict(f"This handoff {phrase}.", code="invalid_transition")
+    return Conflict(f"This handoff {phrase}, so it cannot be {doing}.", code="invalid_transition")
+
+
+def lock(handoff: Handoff) -> Handoff:
+    """Re-read the handoff under a row lock, so two actions on it cannot both win.
+
+    On PostgreSQL this is ``SELECT … FOR UPDATE``; on SQLite the IMMEDIATE transaction already
+    holds the database's single write lock, which serialises writers the same way.
+    """
+    return (
+        Handoff.objects.select_for_update(of=("self",))
+        .select_related("patient", "patient__user", "clinic", "gym", "therapist", "trainer")
+        .get(pk=handoff.pk)
+    )
+
+
+def record_event(
+    handoff: Handoff,
+    *,
+    actor,  # type: ignore[no-untyped-def]
+    action: str,
+    from_status: str,
+    note: str = "",
+    version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> HandoffEvent:
+    return HandoffEvent.objects.create(
+        handoff=handoff,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=handoff.status,
+        note=note[:1000],
+        version=version,
+        at=at or timezone.now(),
+    )
+
+
+def current_version(handoff: Handoff) -> PacketVersion:
+    version = handoff.versions.order_by("-number").first()
+    if version is None:  # every handoff is created with version 1
+        raise Conflict("This handoff has no packet.", code="packet_incomplete")
+    return version
+
+
+def clinic_today(clinic: Clinic) -> datetime.date:
+    """Today's date where the clinic is: dates in packets and logs are clinic dates."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.time_zone))
+
+
+# --- Who may act ---------------------------------------------------------------------------------
+
+
+def require_therapist(handoff: Handoff, user, doing: str) -> None:  # type: ignore[no-untyped-def]
+    actor = actor_for(user)
+    if not (actor.is_therapist and actor.clinic_id == handoff.clinic_id):
+        raise Forbidden(f"Only a therapist at {handoff.clinic.name} can {doing}.")
+
+
+def require_trainer(handoff: Handoff, user, doing: str) -> None:  # type: ignore[no-untyped-def]
+    if user is None or user.pk != handoff.trainer_id:
+        raise Forbidden(f"Only the trainer this handoff was sent to can {doing}.")
+
+
+def require_patient(handoff: Handoff, user, doing: str) -> None:  # type: ignore[no-untyped-def]
+    actor = actor_for(user)
+    if not (actor.patient is not None and actor.patient.pk == handoff.patient_id):
+        raise Forbidden(f"Only the patient can {doing}.")
+
+
+def party_of(handoff: Handoff, user) -> str | None:  # type: ignore[no-untyped-def]
+    """ "therapist", "trainer" or "patient" when ``user`` takes part in the handoff."""
+    actor = actor_for(user)
+    if actor.is_therapist and actor.clinic_id == handoff.clinic_id:
+        return "therapist"
+    if user is not None and user.pk == handoff.trainer_id and actor.is_trainer:
+        return "trainer"
+    if actor.patient is not None and actor.patient.pk == handoff.patient_id:
+        return "patient"
+    return None

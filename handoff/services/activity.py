@@ -1,0 +1,274 @@
+"""What happens while a patient trains: refer-backs and escalation, session logs, check-ins,
+messages, amendments and acknowledgements."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from config.errors import Conflict, Forbidden
+from handoff import notices, reminders
+from handoff.models import CheckIn, Handoff, Message, PacketVersion, RedFlagReport, SessionLog
+from handoff.services._base import (
+    Action,
+    Status,
+    clinic_today,
+    current_version,
+    lock,
+    party_of,
+    record_event,
+    refuse,
+    require_patient,
+    require_therapist,
+    require_trainer,
+)
+from handoff.services.packets import PacketSpec, write_version
+from handoff.vocabularies import ALWAYS_ESCALATE, Symptom
+from notifications.services import notify
+
+OPEN = Handoff.OPEN_STATUSES
+TRAINING = (Status.ACCEPTED, Status.REFERRED_BACK)
+
+
+def _symptom_codes(symptoms: Iterable[str] | None, field: str = "symptoms") -> list[str]:
+    codes = list(dict.fromkeys(symptoms or ()))
+    unknown = [code for code in codes if code not in Symptom.values]
+    if unknown:
+        raise ValidationError({field: [f"Unknown symptom code: {', '.join(unknown)}."]})
+    return codes
+
+
+def _not_in_future(day: datetime.date, handoff: Handoff, field: str = "date") -> None:
+    if day > clinic_today(handoff.clinic):
+        raise ValidationError({field: ["The date cannot be later than today."]})
+
+
+# --- Referring back and escalating -------------------------------------------------------------------
+
+
+@transaction.atomic
+def refer_back(
+    handoff: Handoff,
+    *,
+    by,  # type: ignore[no-untyped-def]
+    reason: str,
+    symptoms: Iterable[str] = (),
+) -> Handoff:
+    """Accepted → referred back, by the trainer or the patient: stop and see the therapist."""
+    codes = _symptom_codes(symptoms)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the patient needs the therapist."]})
+    handoff = lock(handoff)
+    if party_of(handoff, by) not in ("trainer", "patient"):
+        raise Forbidden("Only the trainer or the patient can refer this handoff back.")
+    if handoff.status != Status.ACCEPTED:
+        raise refuse(handoff, "referred back", target=Status.REFERRED_BACK)
+    report = RedFlagReport.objects.create(
+        handoff=handoff,
+        reported_by=by,
+        symptoms=codes,
+        urgent_care=bool(ALWAYS_ESCALATE.intersection(codes)),
+        reason=reason[:1000],
+    )
+    _escalate(handoff, report, actor=by)
+    return handoff
+
+
+def _escalate(handoff: Handoff, report: RedFlagReport, *, actor) -> None:  # type: ignore[no-untyped-def]
+    """Refer an accepted handoff back, or, if it already is, tell the therapist again."""
+    previous = handoff.status
+    if previous == Status.ACCEPTED:
+        handoff.status = Status.REFERRED_BACK
+        handoff.save(update_fields=["status", "updated_at"])
+    action = Action.REFERRED_BACK if previous == Status.ACCEPTED else Action.RED_FLAG
+    record_event(handoff, actor=actor, action=action, from_status=previous, note=report.reason)
+    created = notify(notices.referred_back(handoff, report, actor=actor))
+    urgent = [n for n in created if n.requires_ack and n.recipient_id == handoff.therapist_id]
+    reminders.after_urgent_notice(handoff, urgent)
+
+
+def escalation_triggers(
+    version: PacketVersion, *, pain: int, symptoms: Iterable[str]
+) -> tuple[list[str], bool]:
+    """The red flags among ``symptoms`` and whether pain is above the ceiling.
+
+    The six always-escalate symptoms count whatever the packet lists. Pain *at* the ceiling is
+    acceptable (the pain-monitoring model); only pain above it stops training.
+    """
+    flags = set(version.red_flags) | ALWAYS_ESCALATE
+    return [code for code in symptoms if code in flags], pain > version.pain_ceiling
+
+
+@transaction.atomic
+def log_session(
+    handoff: Handoff,
+    *,
+    by,  # type: ignore[no-untyped-def]
+    date: datetime.date,
+    completed: bool,
+    pain: int,
+    difficulty: int | None = None,
+    symptoms: Iterable[str] = (),
+    note: str = "",
+) -> SessionLog:
+    """The patient logs a session; a red flag or pain above the ceiling refers back at once."""
+    codes = _symptom_codes(symptoms)
+    if not 0 <= pain <= 10:
+        raise ValidationError({"pain": ["Pain is a score from 0 to 10."]})
+    if difficulty is not None and not 1 <= difficulty <= 10:
+        raise ValidationError({"difficulty": ["Difficulty is a score from 1 to 10."]})
+    handoff = lock(handoff)
+    require_patient(handoff, by, "log a session")
+    if handoff.status not in TRAINING:
+        raise refuse(handoff, "logged against; sessions are logged while training")
+    _not_in_future(date, handoff)
+    log = SessionLog.objects.create(
+        handoff=handoff,
+        logged_by=by,
+        date=date,
+        completed=completed,
+        pain=pain,
+        difficulty=difficulty,
+        symptoms=codes,
+        note=note,
+    )
+    reminders.after_session_logged(handoff, log)
+    flags, above = escalation_triggers(current_version(handoff), pain=pain, symptoms=codes)
+    if flags or above:
+        report = RedFlagReport.objects.create(
+            handoff=handoff,
+            session_log=log,
+            symptoms=flags,
+            pain=pain,
+            above_pain_ceiling=above,
+            urgent_care=bool(ALWAYS_ESCALATE.intersection(flags)),
+            reason="Reported in a session log.",
+        )
+        _escalate(handoff, report, actor=None)
+    return log
+
+
+# --- Check-ins and messages ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_check_in(
+    handoff: Handoff,
+    *,
+    by,  # type: ignore[no-untyped-def]
+    date: datetime.date,
+    sessions_attended: int,
+    progress: str,
+    symptoms: Iterable[str] = (),
+    note: str = "",
+) -> CheckIn:
+    """The trainer's progress report for the therapist."""
+    codes = _symptom_codes(symptoms)
+    handoff = lock(handoff)
+    require_trainer(handoff, by, "post a check-in")
+    if handoff.status not in TRAINING:
+        raise refuse(handoff, "reported on; check-ins are posted while training")
+    _not_in_future(date, handoff)
+    check_in = CheckIn.objects.create(
+        handoff=handoff,
+        author=by,
+        date=date,
+        sessions_attended=sessions_attended,
+        progress=progress,
+        symptoms=codes,
+        note=note,
+    )
+    return check_in
+
+
+@transaction.atomic
+def post_message(handoff: Handoff, *, by, body: str, to_patient: bool = False) -> Message:  # type: ignore[no-untyped-def]
+    """Therapist and trainer write to each other; a patient's messages are seen by both."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": ["Write a message."]})
+    handoff = lock(handoff)
+    party = party_of(handoff, by)
+    if party is None:
+        raise Forbidden("Only the people on this handoff can write about it.")
+    if handoff.status not in OPEN:
+        raise refuse(handoff, "discussed here any more")
+    message = Message.objects.create(
+        handoff=handoff, author=by, body=body, to_patient=to_patient or party == "patient"
+    )
+    notify(notices.message_posted(message))
+    return message
+
+
+# --- Versions ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def amend_packet(
+    handoff: Handoff,
+    *,
+    by,  # type: ignore[no-untyped-def]
+    packet: PacketSpec,
+    change_note: str = "",
+) -> PacketVersion:
+    """A sent packet is never edited: the amendment is version N+1, frozen, to acknowledge."""
+    handoff = lock(handoff)
+    require_therapist(handoff, by, "amend this packet")
+    if handoff.status not in OPEN:
+        if handoff.status == Status.DRAFT:
+            raise Conflict("This handoff is still a draft: edit the draft instead.", code="draft")
+        raise refuse(handoff, "amended")
+    if not packet.is_complete:
+        raise ValidationError(
+            {"packet": ["A new version needs a clearance and at least one program item."]}
+        )
+    number = current_version(handoff).number + 1
+    version = write_version(
+        PacketVersion(handoff=handoff, number=number, created_by=by, change_note=change_note),
+        packet,
+    )
+    PacketVersion.objects.filter(pk=version.pk).update(frozen_at=timezone.now())
+    record_event(
+        handoff,
+        actor=by,
+        action=Action.VERSION_CREATED,
+        from_status=handoff.status,
+        note=change_note,
+        version=number,
+    )
+    notify(notices.version_created(handoff, number, change_note))
+    reminders.after_amendment(handoff, version)
+    return version
+
+
+@transaction.atomic
+def acknowledge_version(handoff: Handoff, *, by, number: int) -> Handoff:  # type: ignore[no-untyped-def]
+    """The trainer has read version ``number``; it must be the latest."""
+    handoff = lock(handoff)
+    require_trainer(handoff, by, "acknowledge a new version")
+    if handoff.status not in OPEN:
+        raise refuse(handoff, "acknowledged")
+    latest = current_version(handoff).number
+    if number != latest:
+        raise Conflict(
+            f"Version {number} is not the latest version of this packet; read version {latest}.",
+            code="not_latest_version",
+        )
+    if (handoff.acknowledged_version or 0) >= number:
+        return handoff  # already acknowledged: answering twice changes nothing
+    handoff.acknowledged_version = number
+    handoff.save(update_fields=["acknowledged_version", "updated_at"])
+    record_event(
+        handoff,
+        actor=by,
+        action=Action.VERSION_ACKNOWLEDGED,
+        from_status=handoff.status,
+        version=number,
+    )
+    reminders.version_acknowledged(handoff)
+    return handoff
