@@ -13,8 +13,20 @@ from accounts.models import normalize_email
 
 
 def username_from(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
-    """The account half of the lockout pair: the email, compared case-insensitively."""
-    value = (credentials or {}).get("username") or request.POST.get("email")
+    """The account half of the lockout pair: the email, compared case-insensitively.
+
+    Django's ``user_login_failed`` signal passes ``authenticate``'s keyword (``username``);
+    axes's own backend passes the credentials keyed by ``AXES_USERNAME_FORM_FIELD``, which
+    defaults to ``USERNAME_FIELD`` (``email``). Both must name the same account, or the backend
+    would check a different pair from the one the failures were recorded against.
+    """
+    given = credentials or {}
+    value = (
+        given.get("username")
+        or given.get("email")
+        or request.POST.get("email")
+        or request.POST.get("username")  # the admin's login form
+    )
     return normalize_email(value) if isinstance(value, str) else None
 
 

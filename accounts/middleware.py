@@ -15,6 +15,13 @@ SEEN_KEY = "baton_session_seen"
 SEEN_RESOLUTION_SECONDS = 30
 
 
+def start_session_clock(request: HttpRequest) -> None:
+    """Start both clocks at login, so a re-login on a live session gets a fresh absolute limit."""
+    now = time.time()
+    request.session[STARTED_KEY] = now
+    request.session[SEEN_KEY] = now
+
+
 class SessionLifetimeMiddleware:
     """End a session after ``SESSION_IDLE_TIMEOUT`` idle or ``SESSION_ABSOLUTE_TIMEOUT`` in all."""
 

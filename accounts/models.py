@@ -122,6 +122,4 @@ class Invitation(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        return (
-            self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
-        )
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -23,7 +23,7 @@ def client_address(request: HttpRequest) -> str | None:
     """
     hops = settings.TRUSTED_PROXY_COUNT
     if hops:
-        forwarded = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
         if len(forwarded) >= hops:
             address = _valid(forwarded[-hops])
             if address:

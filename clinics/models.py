@@ -122,9 +122,7 @@ class Patient(models.Model):
     email = models.EmailField(max_length=254, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
-    preferred_contact = models.CharField(
-        max_length=8, choices=PreferredContact.choices, blank=True
-    )
+    preferred_contact = models.CharField(max_length=8, choices=PreferredContact.choices, blank=True)
     emergency_contact = models.CharField(max_length=300, blank=True)
     # Clinic-internal notes: never shown to a trainer or to the patient.
     private_notes = models.TextField(max_length=5000, blank=True)

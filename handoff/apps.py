@@ -8,7 +8,8 @@ class HandoffConfig(AppConfig):
     def ready(self) -> None:
         # The notifications app knows nothing of handoffs: the handoff app tells it how to
         # fire its reminders and what time-driven work the sweep must do.
-        from handoff import reminders, sweep
+        from handoff import delivery_failures, reminders, sweep
 
         reminders.register()
         sweep.register()
+        delivery_failures.register()

@@ -232,7 +232,8 @@ def amend_packet(
         PacketVersion(handoff=handoff, number=number, created_by=by, change_note=change_note),
         packet,
     )
-    PacketVersion.objects.filter(pk=version.pk).update(frozen_at=timezone.now())
+    version.frozen_at = timezone.now()
+    PacketVersion.objects.filter(pk=version.pk).update(frozen_at=version.frozen_at)
     record_event(
         handoff,
         actor=by,

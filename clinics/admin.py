@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from clinics.models import Clinic, ClinicMembership, Patient
+
+
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin):
+    list_display = ["name", "time_zone", "phone", "email", "created_at"]
+    search_fields = ["name", "email"]
+    fieldsets = [
+        (None, {"fields": ["name", "phone", "email", "time_zone"]}),
+        (
+            "Standard authorization form",
+            {
+                "description": "Every consent copies these texts when it is signed.",
+                "fields": [
+                    "authorization_text",
+                    "authorization_information",
+                    "authorization_purpose",
+                    "authorization_revocation",
+                    "authorization_no_conditioning",
+                    "authorization_redisclosure",
+                ],
+            },
+        ),
+        ("Packet defaults", {"fields": ["default_red_flags", "default_pain_ceiling"]}),
+    ]
+
+
+@admin.register(ClinicMembership)
+class ClinicMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "clinic", "role", "is_admin", "licence_number", "credential"]
+    list_filter = ["clinic", "role", "is_admin"]
+    search_fields = ["user__email", "user__name", "licence_number"]
+    list_select_related = ["user", "clinic"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Patient)
+class PatientAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "clinic", "email", "has_login", "created_at"]
+    list_filter = ["clinic"]
+    search_fields = ["first_name", "last_name", "email"]
+    list_select_related = ["clinic"]
+    raw_id_fields = ["user", "created_by"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+
+    @admin.display(boolean=True, description="Portal login")
+    def has_login(self, patient: Patient) -> bool:
+        return patient.user_id is not None

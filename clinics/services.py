@@ -1,0 +1,213 @@
+"""State changes for clinics: patients and clinic staff.
+
+Verb-first, keyword-only, one transaction each. Permission and state refusals are
+``config.errors.Forbidden`` (403) and ``Conflict`` (409); bad values are Django
+``ValidationError``s keyed by field (400). Knows nothing of gyms or handoffs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User, normalize_email
+from clinics.models import Clinic, ClinicMembership, Patient
+from config.errors import Conflict, Forbidden
+from notifications.services import ensure_preference
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+# Patients get quiet hours by default (no nudges at night); staff do not (DESIGN §6).
+PATIENT_QUIET_HOURS = (datetime.time(21, 0), datetime.time(7, 0))
+PATIENT_FIELDS = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "date_of_birth",
+        "preferred_contact",
+        "emergency_contact",
+        "private_notes",
+    }
+)
+EARLIEST_DATE_OF_BIRTH = datetime.date(1900, 1, 1)
+EMAIL_TAKEN = (
+    "This email address cannot be used for a new login: it already belongs to someone in Baton. "
+    "Use another address."
+)
+
+
+# --- Checks ---------------------------------------------------------------------------------
+
+
+def _require_therapist(clinic: Clinic, by: User, doing: str) -> None:
+    is_therapist = ClinicMembership.objects.filter(
+        clinic=clinic, user_id=by.pk, role=ClinicMembership.Role.THERAPIST
+    ).exists()
+    if not is_therapist:
+        raise Forbidden(f"Only a physical therapist at {clinic.name} can {doing}.")
+
+
+def _require_clinic_admin(clinic: Clinic, by: User) -> None:
+    if not ClinicMembership.objects.filter(clinic=clinic, user_id=by.pk, is_admin=True).exists():
+        raise Forbidden(f"Only an admin of {clinic.name} can invite its staff.")
+
+
+def _check_fields(fields: Iterable[str]) -> None:
+    unknown = set(fields) - PATIENT_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown patient fields: {', '.join(sorted(unknown))}")
+
+
+def _validate_patient(patient: Patient) -> None:
+    patient.full_clean(exclude=["user", "created_by"])
+    born = patient.date_of_birth
+    if born is None:
+        return
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(patient.clinic.time_zone))
+    if born > today:
+        raise ValidationError({"date_of_birth": ["A date of birth cannot be in the future."]})
+    if born < EARLIEST_DATE_OF_BIRTH:
+        raise ValidationError({"date_of_birth": ["Enter a date of birth after 1900-01-01."]})
+
+
+def _refuse_taken_email(email: str, *, clinic: Clinic) -> None:
+    """A login belongs to one organisation or one patient record.
+
+    Patient records without a login are checked in this clinic only: a refusal that depended on
+    another clinic's patient list would tell this clinic who is a patient elsewhere.
+    """
+    taken = (
+        User.objects.filter(email__iexact=email).exists()
+        or Patient.objects.filter(clinic=clinic, email__iexact=email).exists()
+    )
+    if taken:
+        raise Conflict(EMAIL_TAKEN, code="email_taken")
+
+
+def _invite(*, email: str, name: str, purpose: str, by: User) -> User:
+    from accounts.services import invite_user  # accounts may load after this module
+
+    try:
+        # A savepoint: a concurrent invitation of the same address loses here, not with a 500.
+        with transaction.atomic():
+            user, _invitation = invite_user(email=email, name=name, purpose=purpose, invited_by=by)
+    except IntegrityError as exc:
+        raise Conflict(EMAIL_TAKEN, code="email_taken") from exc
+    return user
+
+
+# --- Patients -------------------------------------------------------------------------------
+
+
+def create_patient(*, clinic: Clinic, by: User, **fields: Any) -> Patient:
+    """Add a patient to the clinic. Only a therapist of that clinic may."""
+    _check_fields(fields)
+    if fields.get("email"):
+        fields["email"] = normalize_email(fields["email"])
+    with transaction.atomic():
+        _require_therapist(clinic, by, "add patients")
+        patient = Patient(clinic=clinic, created_by=by, **fields)
+        _validate_patient(patient)
+        patient.save()
+    return patient
+
+
+def update_patient(patient: Patient, *, by: User, **fields: Any) -> Patient:
+    """Change a patient's details. Only a therapist of the patient's clinic may.
+
+    The portal login (if any) keeps its own email: changing the contact address here does not
+    move anyone's login.
+    """
+    _check_fields(fields)
+    if fields.get("email"):
+        fields["email"] = normalize_email(fields["email"])
+    with transaction.atomic():
+        locked = (
+            Patient.objects.select_for_update(of=("self",))
+            .select_related("clinic")
+            .get(pk=patient.pk)
+        )
+        _require_therapist(locked.clinic, by, "change its patients")
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        _validate_patient(locked)
+        locked.save(update_fields=[*fields, "updated_at"])
+    return locked
+
+
+def invite_patient(patient: Patient, *, by: User) -> Patient:
+    """Email the patient a single-use link to the portal and link the new login to the record.
+
+    1. Lock the patient row, so two therapists clicking "invite" make one login.
+    2. Check the caller and the email address. A patient whose login exists but who never
+       accepted is invited again (to the login's address; only the newest link works); one who
+       accepted already has a login (409).
+    3. Create the login and invitation (``accounts.services.invite_user``; the email goes out
+       after commit), link it, and give the patient quiet hours in the clinic's time zone.
+    """
+    with transaction.atomic():
+        locked = (
+            Patient.objects.select_for_update(of=("self",))
+            .select_related("clinic", "user")
+            .get(pk=patient.pk)
+        )
+        _require_therapist(locked.clinic, by, "invite its patients to the portal")
+        if locked.user is not None:
+            if locked.user.has_usable_password():
+                raise Conflict("This patient already has a portal login.", code="already_invited")
+            email = locked.user.email
+        elif not locked.email:
+            raise Conflict("Add the patient's email address first.", code="email_required")
+        elif User.objects.filter(email__iexact=locked.email).exists():
+            raise Conflict(EMAIL_TAKEN, code="email_taken")
+        else:
+            email = locked.email
+        user = _invite(email=email, name=locked.name, purpose="patient", by=by)
+        if locked.user_id != user.pk:
+            locked.user = user
+            locked.save(update_fields=["user", "updated_at"])
+        ensure_preference(user, time_zone=locked.clinic.time_zone, quiet_hours=PATIENT_QUIET_HOURS)
+    return locked
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+
+def invite_clinic_staff(
+    clinic: Clinic,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    licence_number: str = "",
+    credential: str = "",
+    is_admin: bool = False,
+    by: User,
+) -> ClinicMembership:
+    """Invite a therapist or an admin to the clinic. Only an admin of that clinic may."""
+    email = normalize_email(email)
+    if role == ClinicMembership.Role.THERAPIST and not licence_number.strip():
+        raise ValidationError({"licence_number": ["A physical therapist needs a licence number."]})
+    membership = ClinicMembership(
+        clinic=clinic,
+        role=role,
+        is_admin=is_admin or role == ClinicMembership.Role.ADMIN,
+        licence_number=licence_number.strip(),
+        credential=credential,
+    )
+    membership.full_clean(exclude=["user"])
+    with transaction.atomic():
+        _require_clinic_admin(clinic, by)
+        _refuse_taken_email(email, clinic=clinic)
+        membership.user = _invite(email=email, name=name, purpose="staff", by=by)
+        membership.save()
+        ensure_preference(membership.user, time_zone=clinic.time_zone)
+    return membership

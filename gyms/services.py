@@ -1,0 +1,117 @@
+"""State changes for gyms: staff and certifications.
+
+Verb-first, keyword-only, one transaction each. Refusals are ``config.errors.Forbidden`` (403)
+and ``Conflict`` (409); bad values are Django ``ValidationError``s keyed by field (400).
+Knows nothing of clinics.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User, normalize_email
+from config.errors import Conflict, Forbidden
+from gyms.models import Certification, Gym, GymMembership, Specialty
+from notifications.services import ensure_preference
+
+EMAIL_TAKEN = (
+    "This email address cannot be used for a new login: it already belongs to someone in Baton. "
+    "Use another address."
+)
+
+
+def _is_gym_admin(gym: Gym, user: User) -> bool:
+    return GymMembership.objects.filter(gym=gym, user_id=user.pk, is_admin=True).exists()
+
+
+def _clean_specialties(specialties: Iterable[str]) -> list[str]:
+    codes = list(dict.fromkeys(str(code) for code in specialties))
+    unknown = [code for code in codes if code not in Specialty.values]
+    if unknown:
+        raise ValidationError({"specialties": [f"Unknown specialty: {', '.join(unknown)}."]})
+    return codes
+
+
+def invite_gym_staff(
+    gym: Gym,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    specialties: Iterable[str] = (),
+    capacity: int = 5,
+    by: User,
+) -> GymMembership:
+    """Invite a trainer or an admin to the gym. Only an admin of that gym may.
+
+    A login belongs to one organisation, so an address that already has a login is refused.
+    """
+    from accounts.services import invite_user  # accounts may load after this module
+
+    email = normalize_email(email)
+    is_admin = role == GymMembership.Role.ADMIN
+    membership = GymMembership(
+        gym=gym,
+        role=role,
+        is_admin=is_admin,
+        specialties=_clean_specialties(specialties),
+        capacity=capacity,
+    )
+    membership.full_clean(exclude=["user"])
+    with transaction.atomic():
+        if not _is_gym_admin(gym, by):
+            raise Forbidden(f"Only an admin of {gym.name} can invite its staff.")
+        if User.objects.filter(email__iexact=email).exists():
+            raise Conflict(EMAIL_TAKEN, code="email_taken")
+        try:
+            # A savepoint: a concurrent invitation of the same address loses here, not with a 500.
+            with transaction.atomic():
+                user, _invitation = invite_user(
+                    email=email, name=name, purpose="staff", invited_by=by
+                )
+        except IntegrityError as exc:
+            raise Conflict(EMAIL_TAKEN, code="email_taken") from exc
+        membership.user = user
+        membership.save()
+        ensure_preference(user, time_zone=gym.time_zone)
+    return membership
+
+
+def add_certification(
+    trainer: GymMembership,
+    *,
+    body: str,
+    number: str,
+    expires_on: datetime.date,
+    by: User,
+) -> Certification:
+    """Record a trainer's certification. The trainer or an admin of their gym may."""
+    if trainer.role != GymMembership.Role.TRAINER:
+        raise Conflict("Only trainers hold certifications.", code="not_a_trainer")
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(trainer.gym.time_zone))
+    if expires_on < today:
+        raise ValidationError({"expires_on": ["This certification has already expired."]})
+    certification = Certification(
+        trainer=trainer, body=body, number=number.strip(), expires_on=expires_on
+    )
+    certification.full_clean(exclude=["trainer"], validate_unique=False)
+    with transaction.atomic():
+        if trainer.user_id != by.pk and not _is_gym_admin(trainer.gym, by):
+            raise Forbidden("Only the trainer or an admin of their gym can add a certification.")
+        duplicate = Certification.objects.filter(
+            trainer=trainer, body=body, number=certification.number
+        ).exists()
+        if duplicate:
+            raise Conflict("This certification is already recorded.", code="duplicate")
+        try:
+            with transaction.atomic():
+                certification.save()
+        except IntegrityError as exc:
+            raise Conflict("This certification is already recorded.", code="duplicate") from exc
+    return certification

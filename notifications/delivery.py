@@ -1,0 +1,335 @@
+"""The email delivery ledger: claim, send, record (DESIGN §6).
+
+At-least-once and idempotent:
+
+1. ``claim_delivery`` moves one row ``pending → sending`` (or takes over a ``sending`` row whose
+   lease ran out: its worker died) with one conditional UPDATE in a short transaction, and
+   commits before any network I/O, so no row lock is held while the mail server talks.
+2. ``send_delivery`` sends the email, then records the outcome with conditional updates keyed
+   on ``status=sending`` and the attempt number it claimed: a worker whose lease was taken over
+   can never overwrite the newer attempt's result.
+3. The only possible duplicate is a crash (or a lease lost) between the mail server accepting
+   the message and the mark-sent; the lost mark-sent is logged as a possible duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import math
+import random
+import smtplib
+from dataclasses import dataclass
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from notifications.kinds import Kind
+from notifications.models import Delivery, Notification
+from notifications.services import delivery_failure_handlers
+
+logger = logging.getLogger("baton.notifications")
+
+SENT = "sent"
+RETRY = "retry"
+FAILED = "failed"
+CANCELLED = "cancelled"
+SKIPPED = "skipped"
+
+
+class DeliveryFailureHandlerError(Exception):
+    """A failure handler raised. The delivery is recorded ``failed`` all the same."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What one worker claimed: the row as it was claimed, and its attempt number."""
+
+    delivery: Delivery
+    attempt: int
+
+
+# --- Claiming ---------------------------------------------------------------------------------
+
+
+def claimable(now: datetime.datetime) -> Q:
+    """Due pending rows, and rows whose sender vanished (a killed worker's lease ran out)."""
+    return Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=Delivery.Status.SENDING, lease_until__lt=now
+    )
+
+
+def claim_delivery(delivery_id: int, *, now: datetime.datetime | None = None) -> Delivery | None:
+    """Take the delivery for one send attempt, or ``None`` (sent, leased, finished, not due).
+
+    The conditional UPDATE settles races in the database: on PostgreSQL a second UPDATE of the
+    same row waits for the first to commit and then re-checks the WHERE clause against the new
+    row, so exactly one worker gets 1 row. On SQLite the IMMEDIATE transaction mode serialises
+    writers, with the same result. The lease outlives the task's hard time limit, so a live
+    worker never loses its row.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = Delivery.objects.filter(claimable(now), pk=delivery_id).update(
+            status=Delivery.Status.SENDING,
+            lease_until=now + settings.DELIVERY_LEASE,
+            attempts=F("attempts") + 1,
+        )
+        if claimed != 1:
+            return None
+        # Read back inside the transaction: nobody else can change the row before we commit.
+        return Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+
+
+# --- Sending ----------------------------------------------------------------------------------
+
+
+def send_delivery(delivery_id: int) -> str:
+    """Claim, send and record one email delivery. Returns the outcome.
+
+    ``sent``; ``retry`` (transient error, pending again after a backoff); ``failed`` (permanent
+    error or last attempt); ``cancelled`` (the recipient is inactive or has no email address);
+    ``skipped`` (nothing to do: sent, leased by another worker, finished or not yet due).
+    """
+    delivery = claim_delivery(delivery_id)
+    if delivery is None:
+        logger.info("delivery %s skipped: not claimable", delivery_id)
+        return SKIPPED
+    claim = Claim(delivery=delivery, attempt=delivery.attempts)
+    recipient = delivery.notification.recipient
+    if not recipient.is_active or not recipient.email:
+        return _cancel(claim, reason="The recipient is inactive or has no email address.")
+    try:
+        build_email(delivery.notification, to=recipient.email).send(fail_silently=False)
+    except Exception as exc:
+        return record_error(claim, exc)
+    return mark_sent(claim)
+
+
+def build_email(notification: Notification, *, to: str) -> EmailMultiAlternatives:
+    """The email for one notification: title, a neutral sentence and a link, nothing more.
+
+    The body is not included: it may hold restrictions or health details, which stay behind
+    login. The title is the subject, which the domain apps keep neutral.
+    """
+    context = {
+        "title": notification.title,
+        "url": absolute_link(notification.link),
+        "urgent": notification.urgent,
+        "site_url": settings.SITE_URL,
+    }
+    message = EmailMultiAlternatives(
+        subject=" ".join(notification.title.split()),  # no newlines in a header
+        body=render_to_string("notifications/email/notification.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        connection=get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT),
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(
+        render_to_string("notifications/email/notification.html", context), "text/html"
+    )
+    return message
+
+
+def absolute_link(link: str) -> str:
+    """Links are site paths; emails carry them as absolute URLs on ``SITE_URL``, nowhere else."""
+    return f"{settings.SITE_URL}/{link.lstrip('/')}"
+
+
+# --- Recording the outcome ----------------------------------------------------------------------
+
+
+def _this_attempt(claim: Claim) -> Q:
+    """The row as this worker claimed it; 0 rows means another worker took it over."""
+    return Q(pk=claim.delivery.pk, status=Delivery.Status.SENDING, attempts=claim.attempt)
+
+
+def mark_sent(claim: Claim) -> str:
+    now = timezone.now()
+    updated = Delivery.objects.filter(_this_attempt(claim)).update(
+        status=Delivery.Status.SENT, sent_at=now, lease_until=None
+    )
+    if updated != 1:
+        # The lease ran out while the mail server was talking and another worker re-claimed
+        # the row: it may send the same email again. Rare (lease > hard time limit), logged.
+        logger.warning(
+            "delivery %s: possible duplicate: sent on attempt %s after its lease was lost",
+            claim.delivery.pk,
+            claim.attempt,
+        )
+    else:
+        logger.info("delivery %s sent on attempt %s", claim.delivery.pk, claim.attempt)
+    return SENT
+
+
+def record_error(claim: Claim, exc: Exception) -> str:
+    """Classify a send error and record it: retry later, or fail for good.
+
+    Unexpected errors (a bug, a broken template) are recorded as transient, so the attempt
+    budget bounds them, and then raised so that they are seen. Database errors are raised
+    untouched: the row stays leased and the sweep hands it out again after the lease.
+    """
+    if isinstance(exc, DatabaseError):
+        raise exc
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if is_permanent(exc):
+        return _fail(claim, error=error, why="permanent error")
+    outcome = record_transient(claim, error=error)
+    if not is_transient(exc):
+        logger.error("delivery %s: unexpected error while sending", claim.delivery.pk)
+        raise exc
+    return outcome
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """The mail server will refuse this message however often we try (RFC 5321 5xx)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        # 4xx for every recipient (mailbox busy, greylisting) is worth another try.
+        codes = [code for code, _ in exc.recipients.values()]
+        return not codes or any(code >= 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPAuthenticationError | smtplib.SMTPConnectError):
+        return False  # our configuration or the server's state, not this message
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 500 <= exc.smtp_code < 600  # SMTPSenderRefused, SMTPDataError and the like
+    # Django refuses an address it cannot encode or that smuggles headers.
+    return isinstance(exc, ValueError)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Timeouts, dropped connections, 4xx replies: try again later."""
+    return isinstance(exc, smtplib.SMTPException | OSError | SoftTimeLimitExceeded)
+
+
+def record_transient(claim: Claim, *, error: str) -> str:
+    if claim.attempt >= settings.DELIVERY_MAX_ATTEMPTS:
+        return _fail(claim, error=error, why=f"attempt {claim.attempt} was the last")
+    now = timezone.now()
+    delay = backoff(claim.attempt)
+    updated = Delivery.objects.filter(_this_attempt(claim)).update(
+        status=Delivery.Status.PENDING,
+        next_attempt_at=now + delay,
+        # Null: the sweep publishes it when due, unless the task re-publishes it sooner.
+        enqueued_at=None,
+        lease_until=None,
+        last_error=error,
+    )
+    if updated != 1:
+        logger.warning("delivery %s: attempt %s lost its lease", claim.delivery.pk, claim.attempt)
+        return SKIPPED
+    logger.warning(
+        "delivery %s: attempt %s failed (%s), retry in %ds",
+        claim.delivery.pk,
+        claim.attempt,
+        error.split(":", 1)[0],
+        delay.total_seconds(),
+    )
+    return RETRY
+
+
+def backoff(attempt: int) -> datetime.timedelta:
+    """Exponential backoff with equal jitter after failed attempt ``attempt`` (1-based).
+
+    Between half and all of ``base * 2**(attempt-1)``, capped at ``DELIVERY_BACKOFF_MAX``: never
+    an immediate retry, and many deliveries failing together spread out instead of returning
+    to the mail server all at once.
+    """
+    base = settings.DELIVERY_BACKOFF_BASE.total_seconds()
+    cap = settings.DELIVERY_BACKOFF_MAX.total_seconds()
+    ceiling = min(cap, base * 2 ** max(0, attempt - 1))
+    jitter = random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not a secret
+    return datetime.timedelta(seconds=ceiling / 2 + jitter)
+
+
+def _cancel(claim: Claim, *, reason: str) -> str:
+    Delivery.objects.filter(_this_attempt(claim)).update(
+        status=Delivery.Status.CANCELLED, lease_until=None, last_error=reason
+    )
+    logger.info("delivery %s cancelled: %s", claim.delivery.pk, reason)
+    return CANCELLED
+
+
+def _fail(claim: Claim, *, error: str, why: str) -> str:
+    """Mark the delivery failed and tell the failure handlers, in one transaction.
+
+    Each handler runs in a savepoint: one that raises is rolled back alone, the failure itself
+    is still recorded (visible in the admin and /healthz) and the error is raised after commit.
+    """
+    delivery = claim.delivery
+    errors: list[Exception] = []
+    with transaction.atomic():
+        updated = Delivery.objects.filter(_this_attempt(claim)).update(
+            status=Delivery.Status.FAILED,
+            failed_at=timezone.now(),
+            lease_until=None,
+            last_error=error,
+        )
+        if updated != 1:
+            logger.warning("delivery %s: attempt %s lost its lease", delivery.pk, claim.attempt)
+            return SKIPPED
+        delivery.refresh_from_db(fields=["status", "failed_at", "lease_until", "last_error"])
+        logger.error("delivery %s failed for good (%s): %s", delivery.pk, why, error)
+        if delivery.notification.kind != Kind.DELIVERY_FAILED:
+            errors = _call_failure_handlers(delivery)
+    if errors:
+        raise DeliveryFailureHandlerError(
+            f"delivery {delivery.pk}: {len(errors)} failure handler(s) raised"
+        ) from errors[0]
+    return FAILED
+
+
+def _call_failure_handlers(delivery: Delivery) -> list[Exception]:
+    errors = []
+    for handler in delivery_failure_handlers():
+        try:
+            with transaction.atomic():
+                handler(delivery)
+        except Exception as exc:
+            logger.exception("delivery %s: failure handler %r raised", delivery.pk, handler)
+            errors.append(exc)
+    return errors
+
+
+# --- Re-publishing a retry ----------------------------------------------------------------------
+
+
+def clamp_countdown(seconds: float) -> int:
+    """Every countdown goes through here: never longer than ``MAX_TASK_COUNTDOWN`` (300 s).
+
+    Redis holds countdown tasks as unacknowledged messages: long ones are redelivered in loops
+    or lost on restart. Longer waits are rows that the sweep picks up.
+    """
+    return max(0, min(math.ceil(seconds), settings.MAX_TASK_COUNTDOWN))
+
+
+def publish_retry(delivery_id: int) -> bool:
+    """Publish the next attempt with a short countdown, if it is due within 300 seconds.
+
+    Otherwise, or when the broker is down, the sweep publishes it when due. True if published.
+    """
+    from notifications.tasks import deliver_notification_task
+
+    row = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).first()
+    if row is None:
+        return False
+    wait = (row.next_attempt_at - timezone.now()).total_seconds()
+    if wait > settings.MAX_TASK_COUNTDOWN:
+        return False
+    try:
+        deliver_notification_task.apply_async(
+            args=(delivery_id,), countdown=clamp_countdown(wait), retry=False
+        )
+    except Exception as exc:
+        # Any broker failure: enqueued_at stays null, so the sweep publishes it when due.
+        logger.warning("delivery %s: retry left for the sweep: %s", delivery_id, exc)
+        return False
+    # The sweep leaves it alone until its grace period after it is due.
+    Delivery.objects.filter(
+        pk=delivery_id, status=Delivery.Status.PENDING, attempts=row.attempts
+    ).update(enqueued_at=row.next_attempt_at)
+    return True

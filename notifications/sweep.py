@@ -1,0 +1,185 @@
+"""The periodic sweep (Celery beat, every ``SWEEP_INTERVAL``): the safety net of DESIGN §6.
+
+Each step returns how much it did and is safe to run twice at once (two beats by mistake):
+
+- on PostgreSQL, rows are claimed with ``select_for_update(skip_locked=True)``, so two sweeps
+  take disjoint batches;
+- on SQLite, row locks are no-ops, but the database runs with ``transaction_mode=IMMEDIATE``
+  (config.settings): a batch transaction takes the write lock at BEGIN, so a second sweep waits
+  and then reads the rows the first one already changed. The status changes are conditional
+  updates that must touch every row of the batch; if not, the batch is rolled back rather than
+  sent twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from notifications.delivery import claimable
+from notifications.models import Delivery, Reminder
+from notifications.services import (
+    Notice,
+    notify,
+    publish_deliveries,
+    reminder_handler,
+    sweep_steps,
+)
+
+logger = logging.getLogger("baton.notifications")
+
+STALE = "stale: no longer needed"
+
+
+class SweepRaceError(Exception):
+    """A batch changed under us: another sweep got there first. The batch is rolled back."""
+
+
+# --- Reminders --------------------------------------------------------------------------------
+
+
+def fire_due_reminders(now: datetime.datetime | None = None) -> int:
+    """Turn due reminders into notifications, batch by batch. Returns how many were handled.
+
+    A reminder whose handler raises stays pending (the error is logged) and is left out of the
+    rest of this run, so one broken reminder never holds up the others.
+    """
+    now = now or timezone.now()
+    handled = 0
+    broken: set[int] = set()
+    while True:
+        done, batch_size = _fire_reminder_batch(now, broken)
+        handled += done
+        if batch_size == 0:
+            return handled
+
+
+def _fire_reminder_batch(now: datetime.datetime, broken: set[int]) -> tuple[int, int]:
+    """One transaction: claim a batch, ask the handlers, notify, record. (handled, batch size)"""
+    with transaction.atomic():
+        batch = list(
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(status=Reminder.Status.PENDING, due_at__lte=now)
+            .exclude(pk__in=broken)
+            .order_by("due_at", "id")[: settings.SWEEP_BATCH_SIZE]
+        )
+        if not batch:
+            return 0, 0
+        outcomes: dict[int, Notice | str] = {}
+        for reminder in batch:
+            outcome = _ask_handler(reminder)
+            if outcome is None:
+                broken.add(reminder.pk)
+            else:
+                outcomes[reminder.pk] = outcome
+        done = [r for r in batch if r.pk in outcomes]
+        _record_fired(done, outcomes, now)
+        return len(done), len(batch)
+
+
+def _ask_handler(reminder: Reminder) -> Notice | str | None:
+    """The handler's notice; or why the reminder is cancelled; or None if the handler raised."""
+    handler = reminder_handler(reminder.kind)
+    if handler is None:
+        logger.error("reminder %s: no handler for kind %r", reminder.pk, reminder.kind)
+        return f"no handler for kind {reminder.kind}"[:200]
+    try:
+        # A savepoint: a handler that fails after writing leaves nothing behind.
+        with transaction.atomic():
+            notice = handler(reminder)
+    except Exception:
+        logger.exception("reminder %s: %s handler raised; left pending", reminder.pk, reminder.kind)
+        return None
+    return notice if notice is not None else STALE
+
+
+def _record_fired(
+    done: list[Reminder], outcomes: dict[int, Notice | str], now: datetime.datetime
+) -> None:
+    """Flip the batch to sent (conditionally), notify, then record what each one became."""
+    if not done:
+        return
+    flipped = Reminder.objects.filter(
+        pk__in=[r.pk for r in done], status=Reminder.Status.PENDING
+    ).update(status=Reminder.Status.SENT, fired_at=now)
+    if flipped != len(done):
+        raise SweepRaceError(f"{len(done) - flipped} reminders were fired by someone else")
+    notices = {pk: o for pk, o in outcomes.items() if isinstance(o, Notice)}
+    sent = [r for r in done if r.pk in notices]
+    notifications = notify([notices[r.pk] for r in sent], now=now)
+    by_reminder = {r.pk: n for r, n in zip(sent, notifications, strict=True)}
+    for reminder in done:
+        reminder.fired_at = now
+        reminder.notification = by_reminder.get(reminder.pk)
+        outcome = outcomes[reminder.pk]
+        if isinstance(outcome, str):
+            reminder.status = Reminder.Status.CANCELLED
+            reminder.cancelled_reason = outcome
+        else:
+            reminder.status = Reminder.Status.SENT
+    Reminder.objects.bulk_update(done, ["status", "cancelled_reason", "notification"])
+
+
+# --- Deliveries -------------------------------------------------------------------------------
+
+
+def dispatch_due_deliveries(now: datetime.datetime | None = None) -> int:
+    """Publish deliveries that are due and not on the broker. Returns how many were published.
+
+    That is: pending rows never enqueued (deferred by quiet hours or a long backoff), rows
+    enqueued longer than ``DELIVERY_GRACE`` ago and still pending (a lost message, a flushed
+    Redis), and ``sending`` rows whose lease expired (a killed worker; the claim takes them
+    over). ``enqueued_at`` is stamped so that the next sweep leaves them alone for the grace
+    period.
+    """
+    now = now or timezone.now()
+    due = claimable(now) & (
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - settings.DELIVERY_GRACE)
+    )
+    published = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Delivery.objects.select_for_update(skip_locked=True)
+                .filter(due)
+                .order_by("next_attempt_at", "id")
+                .values_list("pk", flat=True)[: settings.SWEEP_BATCH_SIZE]
+            )
+            if not ids:
+                return published
+            Delivery.objects.filter(due, pk__in=ids).update(enqueued_at=now)
+            transaction.on_commit(partial(publish_deliveries, ids), robust=True)
+        published += len(ids)
+
+
+# --- The sweep ----------------------------------------------------------------------------------
+
+
+def run_sweep() -> dict[str, int]:
+    """Run every step; one that fails is logged with its traceback and reported as -1.
+
+    The domain apps' steps (expire overdue handoffs, revoke expired consents) run first, so the
+    reminder handlers see the world as it is now; deliveries go last, picking up what the
+    other steps created.
+    """
+    steps = {
+        **sweep_steps(),
+        "reminders": fire_due_reminders,
+        "deliveries": dispatch_due_deliveries,
+    }
+    results: dict[str, int] = {}
+    for name, step in steps.items():
+        try:
+            results[name] = step()
+        except Exception:
+            logger.exception("sweep step %s failed", name)
+            results[name] = -1
+    logger.info("sweep: %s", ", ".join(f"{name}={count}" for name, count in results.items()))
+    return results
