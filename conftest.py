@@ -30,7 +30,9 @@ def require_services() -> bool:
 def _port_answers(url: str, default_port: int) -> bool:
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 2):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 2
+        ):
             return True
     except OSError:
         return False
@@ -53,7 +55,9 @@ def missing_services(names: tuple[str, ...]) -> list[str]:
         elif name == "redis-server" and shutil.which("redis-server") is None:
             missing.append("redis-server (the binary is not installed)")
         elif name == "chromium" and not Path("/usr/bin/chromium").exists():
-            missing.append("chromium (/usr/bin/chromium is not installed: apt-get install chromium)")
+            missing.append(
+                "chromium (/usr/bin/chromium is not installed: apt-get install chromium)"
+            )
         elif name == "playwright":
             try:
                 import playwright.sync_api  # noqa: F401
@@ -97,7 +101,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
     if skipped and os.environ.get("CI") and session.exitstatus == 0:
-        reporter.write_line(f"CI is set and {skipped} tests were skipped: failing the run.", red=True)
+        reporter.write_line(
+            f"CI is set and {skipped} tests were skipped: failing the run.", red=True
+        )
         session.exitstatus = 1
     shutil.rmtree(RUN_DIR, ignore_errors=True)
 

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts.errors import InvalidCredentials, LockedOut
 from accounts.lockout import lockout_response
 from accounts.services import issue_token, login_with_password
+from config.api import ErrorSerializer
 
 
 class CredentialsSerializer(serializers.Serializer):
@@ -28,11 +29,6 @@ class CredentialsSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
-
-
-class LoginErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
 
 
 class ObtainTokenView(APIView):
@@ -57,7 +53,7 @@ class ObtainTokenView(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(
-                LoginErrorSerializer,
+                ErrorSerializer,
                 description="Wrong email or password (`invalid_credentials`), or a field is "
                 'missing or malformed (`{"field": ["message"]}`).',
                 examples=[
@@ -71,7 +67,7 @@ class ObtainTokenView(APIView):
                 ],
             ),
             429: OpenApiResponse(
-                LoginErrorSerializer,
+                ErrorSerializer,
                 description="Five failures for this account from this client address: the "
                 "pair is locked (`locked_out`); the `Retry-After` header says for how many "
                 "seconds.",

@@ -11,12 +11,19 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import DomainError, Forbidden
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error: a sentence a person can act on and a machine code."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
 
 
 class Pagination(PageNumberPagination):

@@ -4,7 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("accounts.api_urls")),
-    path("", include("clinics.api_urls")),
     path("", include("handoff.api.urls")),
     path("", include("notifications.api_urls")),
 ]

@@ -25,11 +25,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from config.api import ErrorSerializer
 from exercises.models import Exercise
 from exercises.vocabularies import BodyRegion, Pattern
 from gyms.models import GymMembership, Specialty
 from handoff.api.serializers_catalog import (
-    ApiErrorSerializer,
     ExerciseSerializer,
     MeSerializer,
     TrainerSerializer,
@@ -38,7 +38,7 @@ from handoff.api.serializers_catalog import (
 from handoff.partnerships import trainers_available_to
 from handoff.roles import actor_for
 
-UNAUTHENTICATED = OpenApiResponse(ApiErrorSerializer, description="Not logged in.")
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Not logged in.")
 BAD_FILTER = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description='A query parameter is invalid; the body names it: {"pattern": ["…"]}.',
@@ -125,7 +125,7 @@ class TrainerFilter(filters.FilterSet):
             200: TrainerSerializer(many=True),
             400: BAD_FILTER,
             401: UNAUTHENTICATED,
-            403: OpenApiResponse(ApiErrorSerializer, description="The caller is not a therapist."),
+            403: OpenApiResponse(ErrorSerializer, description="The caller is not a therapist."),
         },
         tags=["trainers"],
     )
@@ -180,9 +180,7 @@ class ExerciseFilter(filters.FilterSet):
             200: ExerciseSerializer(many=True),
             400: BAD_FILTER,
             401: UNAUTHENTICATED,
-            403: OpenApiResponse(
-                ApiErrorSerializer, description="The caller is not a staff member."
-            ),
+            403: OpenApiResponse(ErrorSerializer, description="The caller is not a staff member."),
         },
         tags=["exercises"],
     )

@@ -14,13 +14,6 @@ if TYPE_CHECKING:
     from handoff.roles import Actor
 
 
-class ApiErrorSerializer(serializers.Serializer):
-    """The body of every error: a sentence a person can act on and a machine code."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 class OrganisationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()

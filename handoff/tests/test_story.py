@@ -88,7 +88,7 @@ def test_a_handoff_from_draft_to_completion(therapist, trainer, patient_record, 
     services.complete_handoff(
         handoff,
         by=trainer,
-        final_report={"sessions_attended": 24, "progress": "Squats 3×10 at 40 kg pain-free"},
+        final_report={"sessions_attended": 24, "progress": "Squats 3x10 at 40 kg pain-free"},
     )
     handoff.refresh_from_db()
     assert handoff.status == Handoff.Status.COMPLETED

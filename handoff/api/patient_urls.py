@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clinics.api import PatientDetailView, PatientInviteView, PatientListView
+from handoff.api.patients import PatientDetailView, PatientInviteView, PatientListView
 
 urlpatterns = [
     path("patients/", PatientListView.as_view(), name="patient-list"),

@@ -24,12 +24,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from accounts.net import client_address
 from clinics.models import Patient
 from clinics.selectors import patients_visible_to
 from clinics.services import create_patient, invite_patient, update_patient
-from handoff.api.serializers_catalog import ApiErrorSerializer
-from handoff.models import AccessLog
+from config.api import ErrorSerializer
+from handoff.audit import record_access
 from handoff.roles import actor_for
 
 THERAPIST_ONLY = "Only a physical therapist can work with patient records."
@@ -81,23 +80,15 @@ class IsTherapist(BasePermission):
 
 
 def record_patient_access(request: Request, patients: Iterable[Patient], *, action: str) -> None:
-    address = client_address(request)
-    AccessLog.objects.bulk_create(
-        AccessLog(
-            actor=caller(request),
-            action=action,
-            object_type="patient",
-            object_id=patient.pk,
-            client_address=address,
-        )
-        for patient in patients
+    record_access(
+        request, action=action, object_type="patient", object_ids=[p.pk for p in patients]
     )
 
 
-UNAUTHENTICATED = OpenApiResponse(ApiErrorSerializer, description="Not logged in.")
-NOT_THERAPIST = OpenApiResponse(ApiErrorSerializer, description="The caller is not a therapist.")
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Not logged in.")
+NOT_THERAPIST = OpenApiResponse(ErrorSerializer, description="The caller is not a therapist.")
 NOT_FOUND = OpenApiResponse(
-    ApiErrorSerializer, description="No such patient at the caller's clinic (never confirms one)."
+    ErrorSerializer, description="No such patient at the caller's clinic (never confirms one)."
 )
 BAD_FIELDS = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -214,7 +205,7 @@ class PatientInviteView(PatientObjectView):
             403: NOT_THERAPIST,
             404: NOT_FOUND,
             409: OpenApiResponse(
-                ApiErrorSerializer,
+                ErrorSerializer,
                 description="The patient has no email address, or already has a login.",
             ),
         },
