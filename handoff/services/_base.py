@@ -40,13 +40,23 @@ def lock(handoff: Handoff) -> Handoff:
     """Re-read the handoff under a row lock, so two actions on it cannot both win.
 
     On PostgreSQL this is ``SELECT … FOR UPDATE``; on SQLite the IMMEDIATE transaction already
-    holds the database's single write lock, which serialises writers the same way.
+    holds the database's single write lock, which serialises writers the same way. The action
+    applies to the state its caller saw: if the status moved meanwhile (a withdraw racing an
+    accept), it is refused rather than applied to a handoff the caller has not seen.
     """
-    return (
+    locked = (
         Handoff.objects.select_for_update(of=("self",))
         .select_related("patient", "patient__user", "clinic", "gym", "therapist", "trainer")
         .get(pk=handoff.pk)
     )
+    if locked.status != handoff.status:
+        phrase = _STATE_PHRASES[Status(locked.status)]
+        raise Conflict(
+            f"This handoff changed while you were looking at it: it {phrase}. "
+            "Reload it and try again.",
+            code="changed_meanwhile",
+        )
+    return locked
 
 
 def record_event(

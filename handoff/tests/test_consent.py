@@ -139,6 +139,17 @@ def test_a_consent_expiring_today_is_still_valid(make_handoff):
 def test_revoking_twice_is_refused_the_second_time(make_handoff, patient):
     handoff = make_handoff("accepted")
     services.revoke_consent(handoff, by=patient)
+    handoff.refresh_from_db()
     with pytest.raises(Conflict) as refused:
         services.revoke_consent(handoff, by=patient)
     assert refused.value.code == "no_active_consent"
+
+
+def test_an_action_on_a_handoff_that_changed_meanwhile_is_refused(make_handoff, patient, therapist):
+    handoff = make_handoff("accepted")
+    seen_by_therapist = Handoff.objects.get(pk=handoff.pk)
+    services.revoke_consent(handoff, by=patient)
+    with pytest.raises(Conflict) as refused:
+        services.withdraw_handoff(seen_by_therapist, by=therapist, reason="Moving")
+    assert refused.value.code == "changed_meanwhile"
+    assert "consent was revoked" in refused.value.detail

@@ -51,7 +51,7 @@ def test_a_handoff_from_draft_to_completion(therapist, trainer, patient_record, 
     assert Delivery.objects.filter(status=Delivery.Status.PENDING).count() == 2
 
     # 4. The trainer accepts.
-    services.accept_handoff(handoff, by=trainer)
+    handoff = services.accept_handoff(handoff, by=trainer)
     assert kinds_for(therapist) == [Kind.HANDOFF_ACCEPTED]
 
     # 5. The therapist amends the packet; the trainer must acknowledge version 2.
@@ -80,7 +80,9 @@ def test_a_handoff_from_draft_to_completion(therapist, trainer, patient_record, 
     assert referred.actor is None  # the system did it
 
     # 7. The therapist resumes; the urgent notice counts as handled.
-    services.resume_handoff(handoff, by=therapist, note="Reviewed: soreness only, keep going")
+    handoff = services.resume_handoff(
+        handoff, by=therapist, note="Reviewed: soreness only, keep going"
+    )
     urgent.refresh_from_db()
     assert urgent.acknowledged_at is not None
 
