@@ -1,4 +1,4 @@
-"""Load the demo data of API.md ("Demo data"): organisations, partnerships and logins.
+"""Load the demo data of API.md ("Demo data"): organisations, partnerships, logins, handoffs.
 
 Idempotent: every row is found by its natural key (a name, an email, a pair) and created only
 when missing, so a second run changes nothing. Refuses to run unless ``DEBUG`` is on: the demo
@@ -21,6 +21,7 @@ from accounts.models import User
 from clinics.models import Clinic, ClinicMembership, Patient
 from clinics.services import PATIENT_QUIET_HOURS
 from gyms.models import Certification, Gym, GymMembership
+from handoff.demo_handoffs import seed_handoffs
 from handoff.models import Partnership
 from notifications.services import ensure_preference
 
@@ -90,7 +91,7 @@ PATIENTS = (
 
 
 class Command(BaseCommand):
-    help = "Load the demo organisations, partnerships, logins and patients (DEBUG only)."
+    help = "Load the demo organisations, partnerships, logins, patients and handoffs (DEBUG only)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -119,6 +120,7 @@ def seed_demo() -> None:
             _gym_member(gyms[login.organisation], user, login, today)
     for first, last, email, born, login_email in PATIENTS:
         _patient(clinics[RIVERSIDE], first, last, email, born, users.get(login_email))
+    seed_handoffs(therapist=users["pt@riverside.example"], trainer=users["trainer@ironoak.example"])
 
 
 def _clinic(name: str) -> Clinic:
