@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.http import HttpRequest
 
+from accounts.models import User
 from accounts.net import client_address
 from handoff.models import AccessLog
 
@@ -15,9 +16,11 @@ def record_access(
 ) -> int:
     """Write one append-only row per object read. Returns how many were written."""
     address = client_address(request)
+    actor = request.user
+    assert isinstance(actor, User), "audited views require a logged-in user"  # noqa: S101
     rows = [
         AccessLog(
-            actor=request.user,
+            actor=actor,
             action=action,
             object_type=object_type,
             object_id=object_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from decimal import Decimal
 
 from django.db.models import F
 from django.utils import timezone
@@ -79,7 +80,7 @@ def knee_packet(today: datetime.date) -> PacketSpec:
                 kind="rom_limit",
                 body_region="knee",
                 pattern="deep_knee_flexion",
-                limit_value=90,
+                limit_value=Decimal(90),
                 limit_unit="deg",
                 text="Keep loaded knee bends to 90 degrees",
                 review_on=today + datetime.timedelta(days=30),
@@ -137,6 +138,9 @@ def _accepted_with_logs(
     handoff = services.accept_handoff(handoff, by=trainer)
     _backdate(handoff, sent_days_ago=23, accepted_days_ago=22)
     # Three weeks of sessions, three a week, pain settling from 4 to 2: all inside the ceiling.
+    patient_user = patient.user
+    if patient_user is None:
+        return
     for days_ago, pain in (
         (21, 4),
         (19, 4),
@@ -150,7 +154,7 @@ def _accepted_with_logs(
     ):
         services.log_session(
             handoff,
-            by=patient.user,
+            by=patient_user,
             date=today - datetime.timedelta(days=days_ago),
             completed=True,
             pain=pain,

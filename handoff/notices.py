@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from accounts.models import User
 from handoff.models import Handoff, Message, RedFlagReport
 from handoff.vocabularies import URGENT_CARE_GUIDANCE, Symptom
 from notifications.kinds import Kind
@@ -20,7 +21,7 @@ def _patient_label(handoff: Handoff) -> str:
     return f"{patient.first_name} {patient.last_name[:1]}.".strip()
 
 
-def _notice(handoff: Handoff, recipient, kind: str, title: str, body: str, **extra) -> Notice:  # type: ignore[no-untyped-def]
+def _notice(handoff: Handoff, recipient, kind: str, title: str, body: str, **extra) -> Notice:
     return Notice(
         recipient=recipient,
         kind=kind,
@@ -33,12 +34,12 @@ def _notice(handoff: Handoff, recipient, kind: str, title: str, body: str, **ext
     )
 
 
-def _except(recipients: Iterable, actor) -> list:  # type: ignore[no-untyped-def]
+def _except(recipients: Iterable, actor) -> list:
     """Everyone but the person who acted: they already know."""
     return [r for r in recipients if r is not None and (actor is None or r.pk != actor.pk)]
 
 
-def everyone(handoff: Handoff) -> list:  # type: ignore[type-arg]
+def everyone(handoff: Handoff) -> list[User | None]:
     return [handoff.therapist, handoff.trainer, handoff.patient.user]
 
 
@@ -124,7 +125,7 @@ def _symptom_names(codes: Iterable[str]) -> str:
     return ", ".join(Symptom(code).label.lower() for code in codes)
 
 
-def referred_back(handoff: Handoff, report: RedFlagReport, *, actor) -> list[Notice]:  # type: ignore[no-untyped-def]
+def referred_back(handoff: Handoff, report: RedFlagReport, *, actor: User | None) -> list[Notice]:
     """Tell the therapist at once (urgent, to acknowledge); tell trainer and patient to pause."""
     who = actor.name if actor is not None else "Baton (from a session log)"
     details = []
@@ -172,7 +173,9 @@ _CLOSINGS = {
 }
 
 
-def told_everyone(handoff: Handoff, kind: str, *, actor, note: str = "") -> list[Notice]:  # type: ignore[no-untyped-def]
+def told_everyone(
+    handoff: Handoff, kind: str, *, actor: User | None, note: str = ""
+) -> list[Notice]:
     """Resumed, completed, withdrawn, revoked: everyone on the handoff but the actor."""
     title, template = _CLOSINGS[kind]  # type: ignore[index]
     body = template.format(
@@ -188,7 +191,7 @@ def told_everyone(handoff: Handoff, kind: str, *, actor, note: str = "") -> list
 def message_posted(message: Message) -> list[Notice]:
     """The other side. Staff messages stay between therapist and trainer unless to_patient."""
     handoff = message.handoff
-    recipients = [handoff.therapist, handoff.trainer]
+    recipients: list[User | None] = [handoff.therapist, handoff.trainer]
     if message.to_patient:
         recipients.append(handoff.patient.user)
     return [
@@ -203,7 +206,7 @@ def message_posted(message: Message) -> list[Notice]:
     ]
 
 
-def delivery_failed(handoff: Handoff, *, failed_recipient, kind: str) -> list[Notice]:  # type: ignore[no-untyped-def]
+def delivery_failed(handoff: Handoff, *, failed_recipient, kind: str) -> list[Notice]:
     """An email to one side failed for good: tell the side that caused it."""
     failed_for_therapist = failed_recipient.pk == handoff.therapist_id
     told = [handoff.trainer] if failed_for_therapist else [handoff.therapist]

@@ -49,7 +49,7 @@ def _local(day: datetime.date, at: datetime.time, zone: str) -> datetime.datetim
 
 def _handoff_reminder(
     handoff: Handoff, kind: str, recipient, due_at: datetime.datetime, tag: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     schedule_reminder(
         kind=kind,
         recipient=recipient,
@@ -265,7 +265,7 @@ def on_urgent_unacknowledged(reminder: Reminder) -> Notice | None:
     )
     if notification is None or notification.acknowledged_at is not None:
         return None
-    handoff = Handoff.objects.filter(pk=notification.subject_id).only("status").first()
+    handoff = Handoff.objects.filter(pk=notification.subject_id or 0).only("status").first()
     if handoff is None or handoff.status != Status.REFERRED_BACK:
         return None
     # Clinic admins cannot open the case itself; the notice says whom to chase, not why.

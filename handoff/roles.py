@@ -11,6 +11,8 @@ from typing import Literal
 
 from django.core.exceptions import ObjectDoesNotExist
 
+from accounts.models import User
+from accounts.types import AnyUser
 from clinics.models import ClinicMembership, Patient
 from gyms.models import GymMembership
 
@@ -61,7 +63,7 @@ class Actor:
 NOBODY = Actor(user_id=None, role=None)
 
 
-def actor_for(user) -> Actor:  # type: ignore[no-untyped-def]
+def actor_for(user: AnyUser) -> Actor:
     """The user's role and organisation. Anonymous and unaffiliated users get ``NOBODY``."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NOBODY
@@ -73,7 +75,7 @@ def actor_for(user) -> Actor:  # type: ignore[no-untyped-def]
     return actor
 
 
-def _resolve(user) -> Actor:  # type: ignore[no-untyped-def]
+def _resolve(user: User) -> Actor:
     clinic = ClinicMembership.objects.select_related("clinic").filter(user_id=user.pk).first()
     if clinic is not None:
         role: Role = (

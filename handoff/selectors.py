@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from accounts.types import AnyUser
 from handoff.models import Handoff
 from handoff.roles import actor_for
 
@@ -22,10 +23,10 @@ Status = Handoff.Status
 TRAINER_VISIBLE = (Status.SENT, Status.ACCEPTED, Status.REFERRED_BACK, Status.COMPLETED)
 
 
-def handoffs_visible_to(user) -> QuerySet[Handoff]:  # type: ignore[no-untyped-def]
+def handoffs_visible_to(user: AnyUser) -> QuerySet[Handoff]:
     actor = actor_for(user)
     handoffs = Handoff.objects.all()
-    if actor.is_therapist:
+    if actor.is_therapist and actor.clinic_id is not None:
         return handoffs.filter(clinic_id=actor.clinic_id)
     if actor.is_trainer:
         return handoffs.filter(trainer_id=actor.user_id, status__in=TRAINER_VISIBLE)
@@ -34,7 +35,7 @@ def handoffs_visible_to(user) -> QuerySet[Handoff]:  # type: ignore[no-untyped-d
     return handoffs.none()
 
 
-def access_handoff(user, handoff_id: object) -> Handoff:  # type: ignore[no-untyped-def]
+def access_handoff(user: AnyUser, handoff_id: object) -> Handoff:
     """The handoff if ``user`` may read it, else 404: never confirm that it exists."""
     try:
         return handoffs_visible_to(user).select_related(*_RELATED).get(pk=int(str(handoff_id)))
@@ -42,7 +43,7 @@ def access_handoff(user, handoff_id: object) -> Handoff:  # type: ignore[no-unty
         raise Http404("No handoff matches the given query.") from None
 
 
-def access_handoff_for_consent(user, handoff_id: object) -> Handoff:  # type: ignore[no-untyped-def]
+def access_handoff_for_consent(user: AnyUser, handoff_id: object) -> Handoff:
     """Like ``access_handoff``, but the patient also reaches their draft's consent request."""
     actor = actor_for(user)
     if actor.is_patient and actor.patient is not None:

@@ -62,7 +62,7 @@ def lock(handoff: Handoff) -> Handoff:
 def record_event(
     handoff: Handoff,
     *,
-    actor,  # type: ignore[no-untyped-def]
+    actor,
     action: str,
     from_status: str,
     note: str = "",
@@ -96,24 +96,24 @@ def clinic_today(clinic: Clinic) -> datetime.date:
 # --- Who may act ---------------------------------------------------------------------------------
 
 
-def require_therapist(handoff: Handoff, user, doing: str) -> None:  # type: ignore[no-untyped-def]
+def require_therapist(handoff: Handoff, user, doing: str) -> None:
     actor = actor_for(user)
     if not (actor.is_therapist and actor.clinic_id == handoff.clinic_id):
         raise Forbidden(f"Only a therapist at {handoff.clinic.name} can {doing}.")
 
 
-def require_trainer(handoff: Handoff, user, doing: str) -> None:  # type: ignore[no-untyped-def]
+def require_trainer(handoff: Handoff, user, doing: str) -> None:
     if user is None or user.pk != handoff.trainer_id:
         raise Forbidden(f"Only the trainer this handoff was sent to can {doing}.")
 
 
-def require_patient(handoff: Handoff, user, doing: str) -> None:  # type: ignore[no-untyped-def]
+def require_patient(handoff: Handoff, user, doing: str) -> None:
     actor = actor_for(user)
     if not (actor.patient is not None and actor.patient.pk == handoff.patient_id):
         raise Forbidden(f"Only the patient can {doing}.")
 
 
-def party_of(handoff: Handoff, user) -> str | None:  # type: ignore[no-untyped-def]
+def party_of(handoff: Handoff, user) -> str | None:
     """ "therapist", "trainer" or "patient" when ``user`` takes part in the handoff."""
     actor = actor_for(user)
     if actor.is_therapist and actor.clinic_id == handoff.clinic_id:

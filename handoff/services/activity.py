@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from config.errors import Conflict, Forbidden
 from handoff import notices, reminders
 from handoff.models import CheckIn, Handoff, Message, PacketVersion, RedFlagReport, SessionLog
@@ -54,7 +55,7 @@ def _not_in_future(day: datetime.date, handoff: Handoff, field: str = "date") ->
 def refer_back(
     handoff: Handoff,
     *,
-    by,  # type: ignore[no-untyped-def]
+    by: User,
     reason: str,
     symptoms: Iterable[str] = (),
 ) -> Handoff:
@@ -79,7 +80,7 @@ def refer_back(
     return handoff
 
 
-def _escalate(handoff: Handoff, report: RedFlagReport, *, actor) -> None:  # type: ignore[no-untyped-def]
+def _escalate(handoff: Handoff, report: RedFlagReport, *, actor: User | None) -> None:
     """Refer an accepted handoff back, or, if it already is, tell the therapist again."""
     previous = handoff.status
     if previous == Status.ACCEPTED:
@@ -108,7 +109,7 @@ def escalation_triggers(
 def log_session(
     handoff: Handoff,
     *,
-    by,  # type: ignore[no-untyped-def]
+    by: User,
     date: datetime.date,
     completed: bool,
     pain: int,
@@ -160,7 +161,7 @@ def log_session(
 def add_check_in(
     handoff: Handoff,
     *,
-    by,  # type: ignore[no-untyped-def]
+    by: User,
     date: datetime.date,
     sessions_attended: int,
     progress: str,
@@ -187,7 +188,7 @@ def add_check_in(
 
 
 @transaction.atomic
-def post_message(handoff: Handoff, *, by, body: str, to_patient: bool = False) -> Message:  # type: ignore[no-untyped-def]
+def post_message(handoff: Handoff, *, by: User, body: str, to_patient: bool = False) -> Message:
     """Therapist and trainer write to each other; a patient's messages are seen by both."""
     body = (body or "").strip()
     if not body:
@@ -212,7 +213,7 @@ def post_message(handoff: Handoff, *, by, body: str, to_patient: bool = False) -
 def amend_packet(
     handoff: Handoff,
     *,
-    by,  # type: ignore[no-untyped-def]
+    by: User,
     packet: PacketSpec,
     change_note: str = "",
 ) -> PacketVersion:
@@ -248,7 +249,7 @@ def amend_packet(
 
 
 @transaction.atomic
-def acknowledge_version(handoff: Handoff, *, by, number: int) -> Handoff:  # type: ignore[no-untyped-def]
+def acknowledge_version(handoff: Handoff, *, by: User, number: int) -> Handoff:
     """The trainer has read version ``number``; it must be the latest."""
     handoff = lock(handoff)
     require_trainer(handoff, by, "acknowledge a new version")

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import User
 from config.errors import Conflict
 from handoff import notices, reminders
 from handoff.models import Consent, Handoff
@@ -110,7 +111,7 @@ def _expiry(
 def _create_consent(
     handoff: Handoff,
     *,
-    by,  # type: ignore[no-untyped-def]
+    by: User,
     method: str,
     signed_on: datetime.date,
     expires_on: datetime.date | None,
@@ -148,7 +149,7 @@ def _create_consent(
 def record_consent(
     handoff: Handoff,
     *,
-    by,  # type: ignore[no-untyped-def]
+    by: User,
     signed_on: datetime.date,
     expires_on: datetime.date | None = None,
     purpose: str | None = None,
@@ -172,7 +173,7 @@ def record_consent(
 def grant_consent(
     handoff: Handoff,
     *,
-    by,  # type: ignore[no-untyped-def]
+    by: User,
     expires_on: datetime.date | None = None,
     purpose: str | None = None,
 ) -> Consent:
@@ -207,7 +208,7 @@ def _covered_handoffs(consent: Consent) -> list[Handoff]:
     return closing
 
 
-def _end_consent(consent: Consent, *, by, note: str, now: datetime.datetime) -> list[Handoff]:  # type: ignore[no-untyped-def]
+def _end_consent(consent: Consent, *, by: User | None, note: str, now: datetime.datetime) -> list[Handoff]:
     """Mark the consent revoked and close, at once, every open handoff it alone covered."""
     updated = Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
         revoked_at=now, revoked_by=by, revocation_note=note[:500]
@@ -232,7 +233,7 @@ def _end_consent(consent: Consent, *, by, note: str, now: datetime.datetime) -> 
 
 
 @transaction.atomic
-def revoke_consent(handoff: Handoff, *, by, note: str = "") -> list[Handoff]:  # type: ignore[no-untyped-def]
+def revoke_consent(handoff: Handoff, *, by: User, note: str = "") -> list[Handoff]:
     """The patient (or the therapist recording a written revocation) withdraws consent.
 
     Revokes every active consent that covers this handoff, so the packet stops flowing to that

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import User
 from clinics.models import Patient
 from config.errors import Conflict, Forbidden, Reason
 from gyms.models import GymMembership
@@ -46,7 +47,7 @@ def _required_text(value: str | None, field: str, what: str) -> str:
     return text
 
 
-def _trainer_membership(trainer) -> GymMembership:  # type: ignore[no-untyped-def]
+def _trainer_membership(trainer) -> GymMembership:
     membership = (
         GymMembership.objects.select_related("gym")
         .filter(user=trainer, role=GymMembership.Role.TRAINER, user__is_active=True)
@@ -71,7 +72,7 @@ def _check_partnered(clinic_id: int, gym_id: int) -> None:
 
 
 @transaction.atomic
-def create_handoff(*, patient: Patient, trainer, packet: PacketSpec, by) -> Handoff:  # type: ignore[no-untyped-def]
+def create_handoff(*, patient: Patient, trainer, packet: PacketSpec, by) -> Handoff:
     """A therapist starts a draft for one of their clinic's patients."""
     from handoff.roles import actor_for
 
@@ -98,9 +99,9 @@ def create_handoff(*, patient: Patient, trainer, packet: PacketSpec, by) -> Hand
 def update_draft(
     handoff: Handoff,
     *,
-    by,  # type: ignore[no-untyped-def]
+    by: User,
     packet: PacketSpec | None = None,
-    trainer=None,  # type: ignore[no-untyped-def]
+    trainer=None,
 ) -> Handoff:
     """Edit a draft's packet or its addressee. Sent packets are amended, never edited."""
     handoff = lock(handoff)
@@ -119,7 +120,7 @@ def update_draft(
 
 
 @transaction.atomic
-def discard_draft(handoff: Handoff, *, by) -> None:  # type: ignore[no-untyped-def]
+def discard_draft(handoff: Handoff, *, by: User) -> None:
     handoff = lock(handoff)
     require_therapist(handoff, by, "discard this draft")
     if handoff.status != Status.DRAFT:
@@ -215,7 +216,7 @@ def _trainer_refusals(handoff: Handoff, *, today: datetime.date) -> list[Reason]
 
 
 @transaction.atomic
-def send_handoff(handoff: Handoff, *, by) -> Handoff:  # type: ignore[no-untyped-def]
+def send_handoff(handoff: Handoff, *, by: User) -> Handoff:
     """Draft → sent: the packet leaves the clinic, frozen, with the patient's consent."""
     handoff = lock(handoff)
     require_therapist(handoff, by, "send this handoff")
@@ -244,7 +245,7 @@ def send_handoff(handoff: Handoff, *, by) -> Handoff:  # type: ignore[no-untyped
 
 
 @transaction.atomic
-def accept_handoff(handoff: Handoff, *, by) -> Handoff:  # type: ignore[no-untyped-def]
+def accept_handoff(handoff: Handoff, *, by: User) -> Handoff:
     handoff = lock(handoff)
     require_trainer(handoff, by, "accept this handoff")
     if handoff.status != Status.SENT:
@@ -262,7 +263,7 @@ def accept_handoff(handoff: Handoff, *, by) -> Handoff:  # type: ignore[no-untyp
 
 
 @transaction.atomic
-def decline_handoff(handoff: Handoff, *, by, reason: str) -> Handoff:  # type: ignore[no-untyped-def]
+def decline_handoff(handoff: Handoff, *, by: User, reason: str) -> Handoff:
     reason = _required_text(reason, "reason", "a reason for declining")
     handoff = lock(handoff)
     require_trainer(handoff, by, "decline this handoff")
@@ -287,7 +288,9 @@ def expire_handoff(handoff: Handoff, *, now: datetime.datetime | None = None) ->
     return handoff
 
 
-def _close(handoff: Handoff, status: str, *, actor, action: str, note: str = "") -> None:  # type: ignore[no-untyped-def]
+def _close(
+    handoff: Handoff, status: str, *, actor: User | None, action: str, note: str = ""
+) -> None:
     """Move to a terminal status; nothing about this handoff needs reminding any more."""
     previous = handoff.status
     handoff.status = status
@@ -301,7 +304,7 @@ def _close(handoff: Handoff, status: str, *, actor, action: str, note: str = "")
 
 
 @transaction.atomic
-def withdraw_handoff(handoff: Handoff, *, by, reason: str) -> Handoff:  # type: ignore[no-untyped-def]
+def withdraw_handoff(handoff: Handoff, *, by: User, reason: str) -> Handoff:
     reason = _required_text(reason, "reason", "a reason for withdrawing")
     handoff = lock(handoff)
     require_therapist(handoff, by, "withdraw this handoff")
@@ -313,7 +316,7 @@ def withdraw_handoff(handoff: Handoff, *, by, reason: str) -> Handoff:  # type: 
 
 
 @transaction.atomic
-def resume_handoff(handoff: Handoff, *, by, note: str) -> Handoff:  # type: ignore[no-untyped-def]
+def resume_handoff(handoff: Handoff, *, by: User, note: str) -> Handoff:
     """Referred back → accepted: the therapist has reviewed the case (and may have amended)."""
     note = _required_text(note, "note", "a note on why training can resume")
     handoff = lock(handoff)
@@ -334,7 +337,7 @@ def resume_handoff(handoff: Handoff, *, by, note: str) -> Handoff:  # type: igno
 def complete_handoff(
     handoff: Handoff,
     *,
-    by,  # type: ignore[no-untyped-def]
+    by: User,
     final_report: Mapping[str, Any] | None = None,
 ) -> Handoff:
     """Accepted or referred back → completed; the trainer's completion carries a final report."""
@@ -377,7 +380,7 @@ def _report_fields(report: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def reassign_handoff(handoff: Handoff, *, by, trainer) -> Handoff:  # type: ignore[no-untyped-def]
+def reassign_handoff(handoff: Handoff, *, by: User, trainer: User) -> Handoff:
     """A declined or expired handoff becomes a new draft to another trainer, linked to it."""
     handoff = lock(handoff)
     require_therapist(handoff, by, "reassign this handoff")
