@@ -341,9 +341,12 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "baton")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Tasks are idempotent (claim + lease): a task that keeps running through a broker blip finishes
+# its mark-sent; cancelling it mid-send (the alternative) can send its email twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_TIME_LIMIT = TASK_TIME_LIMIT
-CELERY_TASK_SOFT_TIME_LIMIT = max(1, TASK_TIME_LIMIT - 10)
+# The soft limit never cuts a send short of the mail server's own timeout.
+CELERY_TASK_SOFT_TIME_LIMIT = max(EMAIL_TIMEOUT, TASK_TIME_LIMIT - 10)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -9,7 +9,9 @@ At-least-once and idempotent:
    on ``status=sending`` and the attempt number it claimed: a worker whose lease was taken over
    can never overwrite the newer attempt's result.
 3. The only possible duplicate is a crash (or a lease lost) between the mail server accepting
-   the message and the mark-sent; the lost mark-sent is logged as a possible duplicate.
+   the message and the mark-sent. It is logged as a possible duplicate, naming the delivery,
+   when the next attempt takes over the expired lease. A database error at the mark-sent is
+   not a crash: the mark-sent is retried on a fresh connection (``_record_sent``).
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ import logging
 import math
 import random
 import smtplib
+import time
 from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -59,9 +62,15 @@ class Claim:
 
 def claimable(now: datetime.datetime) -> Q:
     """Due pending rows, and rows whose sender vanished (a killed worker's lease ran out)."""
-    return Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=Delivery.Status.SENDING, lease_until__lt=now
-    )
+    return _due(now) | _lease_expired(now)
+
+
+def _due(now: datetime.datetime) -> Q:
+    return Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+
+
+def _lease_expired(now: datetime.datetime) -> Q:
+    return Q(status=Delivery.Status.SENDING, lease_until__lt=now)
 
 
 def claim_delivery(delivery_id: int, *, now: datetime.datetime | None = None) -> Delivery | None:
@@ -74,16 +83,33 @@ def claim_delivery(delivery_id: int, *, now: datetime.datetime | None = None) ->
     worker never loses its row.
     """
     now = now or timezone.now()
+    lease = {
+        "status": Delivery.Status.SENDING,
+        "lease_until": now + settings.DELIVERY_LEASE,
+        "attempts": F("attempts") + 1,
+    }
     with transaction.atomic():
-        claimed = Delivery.objects.filter(claimable(now), pk=delivery_id).update(
-            status=Delivery.Status.SENDING,
-            lease_until=now + settings.DELIVERY_LEASE,
-            attempts=F("attempts") + 1,
+        # Two conditional UPDATEs rather than one, to know whether this is a takeover.
+        claimed = Delivery.objects.filter(_due(now), pk=delivery_id).update(**lease)
+        taken_over = not claimed and bool(
+            Delivery.objects.filter(_lease_expired(now), pk=delivery_id).update(**lease)
         )
-        if claimed != 1:
+        if not (claimed or taken_over):
             return None
         # Read back inside the transaction: nobody else can change the row before we commit.
-        return Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+        delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+    if taken_over:
+        # The previous attempt's worker died (or stalled past its lease) while sending. If the
+        # mail server had already accepted that message, this attempt sends it a second time:
+        # the one duplicate the design allows, and it must be visible (DESIGN §6).
+        logger.warning(
+            "delivery %s: possible duplicate: the lease of attempt %s ran out while sending; "
+            "sending again on attempt %s",
+            delivery_id,
+            delivery.attempts - 1,
+            delivery.attempts,
+        )
+    return delivery
 
 
 # --- Sending ----------------------------------------------------------------------------------
@@ -150,11 +176,12 @@ def _this_attempt(claim: Claim) -> Q:
     return Q(pk=claim.delivery.pk, status=Delivery.Status.SENDING, attempts=claim.attempt)
 
 
+# How often the mark-sent is tried before the row is left to its lease (see _record_sent).
+MARK_SENT_TRIES = 3
+
+
 def mark_sent(claim: Claim) -> str:
-    now = timezone.now()
-    updated = Delivery.objects.filter(_this_attempt(claim)).update(
-        status=Delivery.Status.SENT, sent_at=now, lease_until=None
-    )
+    updated = _record_sent(claim, now=timezone.now())
     if updated != 1:
         # The lease ran out while the mail server was talking and another worker re-claimed
         # the row: it may send the same email again. Rare (lease > hard time limit), logged.
@@ -166,6 +193,41 @@ def mark_sent(claim: Claim) -> str:
     else:
         logger.info("delivery %s sent on attempt %s", claim.delivery.pk, claim.attempt)
     return SENT
+
+
+def _record_sent(claim: Claim, *, now: datetime.datetime) -> int:
+    """The conditional UPDATE to ``sent``, riding out a brief database fault.
+
+    The mail server has accepted the message: if this UPDATE failed for good, the row would
+    stay leased and the sweep would send the email again. A dropped connection (a failover, a
+    restarted pooler, ``pg_terminate_backend``) is therefore retried a few times on a fresh
+    connection. The UPDATE is keyed on this attempt, so a retry never overwrites a newer one.
+    """
+    tried = 1
+    while True:
+        try:
+            return Delivery.objects.filter(_this_attempt(claim)).update(
+                status=Delivery.Status.SENT, sent_at=now, lease_until=None
+            )
+        except (DatabaseError, InterfaceError) as exc:
+            if tried >= MARK_SENT_TRIES or connection.in_atomic_block:
+                logger.error(
+                    "delivery %s: possible duplicate: sent on attempt %s but not recorded "
+                    "(%s); it is sent again after its lease",
+                    claim.delivery.pk,
+                    claim.attempt,
+                    type(exc).__name__,
+                )
+                raise
+            logger.warning(
+                "delivery %s: recording the send failed (%s: %s); trying again",
+                claim.delivery.pk,
+                type(exc).__name__,
+                exc,
+            )
+            connection.close_if_unusable_or_obsolete()  # the next query reconnects
+            time.sleep(0.2 * tried)
+            tried += 1
 
 
 def record_error(claim: Claim, exc: Exception) -> str:

@@ -208,7 +208,9 @@ def _covered_handoffs(consent: Consent) -> list[Handoff]:
     return closing
 
 
-def _end_consent(consent: Consent, *, by: User | None, note: str, now: datetime.datetime) -> list[Handoff]:
+def _end_consent(
+    consent: Consent, *, by: User | None, note: str, now: datetime.datetime
+) -> list[Handoff]:
     """Mark the consent revoked and close, at once, every open handoff it alone covered."""
     updated = Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(
         revoked_at=now, revoked_by=by, revocation_note=note[:500]
