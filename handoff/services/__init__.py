@@ -1,5 +1,6 @@
 """Every state change of a handoff goes through one of these services (DESIGN §3, §8)."""
 
+from handoff.services._base import clinic_today, party_of
 from handoff.services.activity import (
     acknowledge_version,
     add_check_in,
@@ -39,6 +40,7 @@ __all__ = [
     "acknowledge_version",
     "add_check_in",
     "amend_packet",
+    "clinic_today",
     "complete_handoff",
     "consent_covering",
     "consent_request",
@@ -52,6 +54,7 @@ __all__ = [
     "grant_consent",
     "log_session",
     "packet_spec_from_data",
+    "party_of",
     "post_message",
     "reassign_handoff",
     "record_consent",

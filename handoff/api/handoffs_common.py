@@ -1,0 +1,153 @@
+"""What the handoff views share: the role gate, the role's serializer, the access log, and the
+documented responses.
+
+Visibility first, then role: ``access_handoff`` answers 404 for a handoff the caller may not
+see; ``require_party`` answers 403 for one they may see but may not act on in that way. The
+services check the role again under their row lock; the gate here makes sure a wrong-role
+caller hears 403 before any complaint about their body.
+
+Access log (``handoff.audit``): every response that carries a handoff writes one row per
+handoff (``object_type="handoff"``) and one per patient in it (``"patient"``), with the
+``action`` that produced it (``read``, ``list``, ``create``, ``send``, …). Versions, diffs,
+session logs, check-ins and messages log their own rows. One ``bulk_create`` per object type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal, cast
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.request import Request
+
+from accounts.models import User
+from config.api import ErrorSerializer
+from config.errors import Forbidden
+from handoff.api.handoffs_reads import delivery_problems
+from handoff.api.serializers_handoff import (
+    PatientHandoffSerializer,
+    TherapistHandoffSerializer,
+    TrainerHandoffSerializer,
+)
+from handoff.audit import record_access
+from handoff.models import Handoff
+from handoff.roles import actor_for
+from handoff.services import party_of
+
+Party = Literal["therapist", "trainer", "patient"]
+RoleSerializer = (
+    type[TherapistHandoffSerializer]
+    | type[TrainerHandoffSerializer]
+    | type[PatientHandoffSerializer]
+)
+_SERIALIZERS: dict[str, RoleSerializer] = {
+    "therapist": TherapistHandoffSerializer,
+    "trainer": TrainerHandoffSerializer,
+    "patient": PatientHandoffSerializer,
+}
+_PARTY_NAMES = {
+    "therapist": "a therapist at the patient's clinic",
+    "trainer": "the trainer this handoff was sent to",
+    "patient": "the patient",
+}
+
+
+def caller(request: Request) -> User:
+    """The logged-in user (``IsAuthenticated``, the default permission, let only them in)."""
+    if not isinstance(request.user, User):
+        raise NotAuthenticated()
+    return request.user
+
+
+def require_party(handoff: Handoff, user: User, parties: Sequence[Party], doing: str) -> Party:
+    """The caller's part in a handoff they can see, or 403 if that part may not ``doing``."""
+    party = party_of(handoff, user)
+    if party not in parties:
+        who = " or ".join(_PARTY_NAMES[p] for p in parties)
+        raise Forbidden(f"Only {who} can {doing}.", code="wrong_role")
+    return cast(Party, party)
+
+
+def serializer_for(user: User) -> RoleSerializer:
+    """Each role has its own serializer with its own field list (DESIGN §4)."""
+    role = actor_for(user).role
+    if role not in _SERIALIZERS:  # nobody else sees a handoff: access_handoff already said 404
+        raise Http404("No handoff matches the given query.")
+    return _SERIALIZERS[cast(str, role)]
+
+
+def represent(request: Request, handoffs: Sequence[Handoff], *, action: str) -> list[Any]:
+    """The caller's role's representation of prepared ``handoffs``, with the reads logged."""
+    serializer_class = serializer_for(caller(request))
+    context: dict[str, Any] = {"request": request}
+    if serializer_class is not PatientHandoffSerializer:
+        context["delivery_problems"] = delivery_problems(h.pk for h in handoffs)
+    data = serializer_class(handoffs, many=True, context=context).data
+    log_reads(request, "handoff", [h.pk for h in handoffs], action=action)
+    log_reads(request, "patient", dict.fromkeys(h.patient_id for h in handoffs), action=action)
+    return list(data)
+
+
+def log_reads(request: Request, object_type: str, ids: Iterable[int], *, action: str) -> None:
+    ids = list(ids)
+    if ids:
+        record_access(request, action=action, object_type=object_type, object_ids=ids)
+
+
+# --- Documented responses ------------------------------------------------------------------------
+
+HANDOFF = PolymorphicProxySerializer(
+    component_name="Handoff",
+    serializers=[TherapistHandoffSerializer, TrainerHandoffSerializer, PatientHandoffSerializer],
+    resource_type_field_name=None,
+)
+HANDOFFS = PolymorphicProxySerializer(
+    component_name="Handoff",
+    serializers=[TherapistHandoffSerializer, TrainerHandoffSerializer, PatientHandoffSerializer],
+    resource_type_field_name=None,
+    many=True,
+)
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Not logged in.")
+NOT_FOUND = OpenApiResponse(
+    ErrorSerializer,
+    description="No handoff with this id that the caller may see (never confirms one exists).",
+)
+BAD_FIELDS = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="The body is not JSON, or a field is invalid and the body names it: "
+    '{"field": ["message"]}. Nothing changed.',
+)
+TOO_LARGE = OpenApiResponse(ErrorSerializer, description="The body is larger than 1 MiB.")
+
+
+def error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+def errors(
+    *, forbidden: str | None = None, conflict: str | None = None, body: bool = True
+) -> dict[int, OpenApiResponse]:
+    """The error responses of an endpoint on one handoff."""
+    responses = {401: UNAUTHENTICATED, 404: NOT_FOUND}
+    if forbidden:
+        responses[403] = error(forbidden)
+    if body:
+        responses |= {400: BAD_FIELDS, 413: TOO_LARGE}
+    if conflict:
+        responses[409] = error(conflict)
+    return responses
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class RefusalSerializer(ErrorSerializer):
+    """A refused action; a refused send lists one reason per failed precondition."""
+
+    reasons = ReasonSerializer(many=True, required=False)
