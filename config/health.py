@@ -34,9 +34,15 @@ def database_status() -> str:
 
 
 def broker_status() -> str:
+    # A broker that accepts connections but never answers must not hold the probe (and a web
+    # worker) for the transport's own socket timeout.
+    options = {
+        "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+        "socket_timeout": BROKER_TIMEOUT_SECONDS,
+    }
     try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+        with celery_app.connection_for_write(transport_options=options) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT_SECONDS)
             client = getattr(conn.default_channel, "client", None)
             if client is not None and hasattr(client, "ping"):
                 client.ping()  # Redis: a connected socket is not yet an answering server

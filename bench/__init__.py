@@ -1,0 +1,1 @@
+"""Baton's benchmarks (``make bench``): figures to watch, never pass/fail tests."""
