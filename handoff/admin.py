@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from config.errors import DomainError
-from handoff.models import Partnership
+from handoff.models import AccessLog, Handoff, Partnership
 from handoff.partnerships import (
     accept_partnership,
     end_partnership,
@@ -135,3 +135,59 @@ class PartnershipAdmin(admin.ModelAdmin):
     @admin.action(description="End the selected partnerships", permissions=["change"])
     def end(self, request: HttpRequest, queryset: QuerySet[Partnership]) -> None:
         self._apply(request, queryset, end_partnership, "ended")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Operators may look, never change: clinical records change only through the services."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Handoff)
+class HandoffAdmin(ReadOnlyAdmin):
+    """Who, where and when; the packet's health content stays out of the admin entirely."""
+
+    list_display = [
+        "id",
+        "status",
+        "clinic",
+        "gym",
+        "therapist",
+        "trainer",
+        "created_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "clinic", "gym"]
+    list_select_related = ["clinic", "gym", "therapist", "trainer"]
+    search_fields = ["=id", "therapist__email", "trainer__email"]
+    fields = [
+        "status",
+        "clinic",
+        "gym",
+        "therapist",
+        "trainer",
+        "created_at",
+        "sent_at",
+        "respond_by",
+        "accepted_at",
+        "closed_at",
+        "acknowledged_version",
+        "reassigned_from",
+    ]
+    date_hierarchy = "created_at"
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_id", "client_address"]
+    list_filter = ["action", "object_type"]
+    list_select_related = ["actor"]
+    search_fields = ["actor__email", "=object_id"]
+    date_hierarchy = "at"
