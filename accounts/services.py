@@ -196,6 +196,12 @@ def _revoke_open_invitations(user: User, now: datetime) -> int:
 # --- Deactivation ---------------------------------------------------------------------------------
 
 
+def revoke_tokens(user: User) -> int:
+    """End every API token of the user (a new password must shut out whoever had the old)."""
+    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
 def deactivate_user(user: User, *, by: User | None) -> None:
     """Shut an account out at once: no login, no session, no API token, no open invitation."""
     if by is not None and by.pk == user.pk:

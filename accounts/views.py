@@ -22,7 +22,12 @@ from accounts.lockout import lockout_response
 from accounts.middleware import start_session_clock
 from accounts.models import User
 from accounts.selectors import invitation_from_token
-from accounts.services import accept_invitation, clear_login_failures, login_with_password
+from accounts.services import (
+    accept_invitation,
+    clear_login_failures,
+    login_with_password,
+    revoke_tokens,
+)
 
 
 @sensitive_post_parameters("password")
@@ -78,6 +83,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # The locked-out page says "or reset your password": a reset proves the mailbox.
         clear_login_failures(email=form.user.email)
+        # Django ends the other sessions itself (the session hash changes); tokens are ours.
+        revoke_tokens(form.user)
         return response
 
 

@@ -13,10 +13,27 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import DomainError, Forbidden
+
+
+class SafeJSONParser(JSONParser):
+    """DRF's JSON parser, with a body nested too deeply for Python answered 400, not 500.
+
+    ``json.loads`` raises ``RecursionError`` on a few kilobytes of ``[[[[…``; DRF only turns
+    ``ValueError`` into a parse error.
+    """
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(
+                "JSON parse error - the body is nested too deeply."
+            ) from None
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -85,14 +85,18 @@ def after_accept(handoff: Handoff) -> None:
         due = accepted_at + datetime.timedelta(weeks=weeks)
         _handoff_reminder(handoff, Kind.FOLLOW_UP, handoff.therapist, due, f"{weeks}w")
         _handoff_reminder(handoff, Kind.CHECK_IN_DUE, handoff.trainer, due, f"{weeks}w")
-    _schedule_nudge(handoff, last_activity=timezone.localdate(accepted_at))
+    _schedule_nudge(handoff)
 
 
 def after_amendment(handoff: Handoff, version: PacketVersion) -> None:
-    due = version.created_at + ACKNOWLEDGE_AFTER
-    _handoff_reminder(
-        handoff, Kind.ACKNOWLEDGE_REMINDER, handoff.trainer, due, f"v{version.number}:1"
+    # One chain of acknowledge reminders at a time: the new version replaces the older one's.
+    cancel_reminders(
+        subject_type=HANDOFF,
+        subject_id=handoff.pk,
+        kinds=[Kind.ACKNOWLEDGE_REMINDER],
+        reason=f"superseded by version {version.number}",
     )
+    _acknowledge_reminder(handoff, version.number, version.created_at + ACKNOWLEDGE_AFTER)
     _restriction_reviews(handoff, version)
 
 
@@ -125,6 +129,11 @@ def after_urgent_notice(handoff: Handoff, notifications: Iterable[Notification])
             )
 
 
+def after_resume(handoff: Handoff) -> None:
+    """Training goes on: the nudges that stopped while the case was referred back start again."""
+    _schedule_nudge(handoff)
+
+
 def urgent_handled(handoff: Handoff) -> None:
     """The therapist acted on the case (resumed or completed it): its urgent notices are done."""
     acknowledge_subject(recipient=handoff.therapist, subject_type=HANDOFF, subject_id=handoff.pk)
@@ -137,7 +146,7 @@ def after_session_logged(handoff: Handoff, log: SessionLog) -> None:
         kinds=[Kind.PATIENT_NUDGE],
         reason="session logged",
     )
-    _schedule_nudge(handoff, last_activity=max(log.date, timezone.localdate()))
+    _schedule_nudge(handoff)  # log dates are never later than today
 
 
 def after_consent(handoff: Handoff, consent: Consent) -> None:
@@ -167,6 +176,11 @@ def cancel_all(handoff: Handoff, *, reason: str) -> None:
         cancel_reminders(subject_type="restriction", subject_id=restriction_id, reason=reason)
 
 
+def _acknowledge_reminder(handoff: Handoff, number: int, due: datetime.datetime) -> None:
+    tag = f"v{number}:{due:%Y%m%dT%H%M%S}"
+    _handoff_reminder(handoff, Kind.ACKNOWLEDGE_REMINDER, handoff.trainer, due, tag)
+
+
 def _restriction_reviews(handoff: Handoff, version: PacketVersion) -> None:
     for restriction in version.restrictions.exclude(review_on=None):
         review_on: datetime.date = restriction.review_on  # type: ignore[assignment]
@@ -181,13 +195,18 @@ def _restriction_reviews(handoff: Handoff, version: PacketVersion) -> None:
         )
 
 
-def _schedule_nudge(handoff: Handoff, *, last_activity: datetime.date) -> None:
-    """Nudge the patient after PATIENT_NUDGE_DAYS without a session, at their nudge hour."""
+def _schedule_nudge(handoff: Handoff) -> None:
+    """Nudge the patient PATIENT_NUDGE_DAYS after today (their date), at their nudge hour.
+
+    Called when training starts or resumes, when a session is logged and when a nudge went out:
+    each moves the next nudge to "N days from now", so there is never more than one pending.
+    """
     patient_user = handoff.patient.user
     if patient_user is None:
         return
     pref = preference_for(patient_user)
-    day = last_activity + datetime.timedelta(days=settings.PATIENT_NUDGE_DAYS)
+    today = timezone.localdate(timezone=pref.zone)
+    day = today + datetime.timedelta(days=settings.PATIENT_NUDGE_DAYS)
     due = _local(day, datetime.time(pref.nudge_hour), pref.time_zone)
     _handoff_reminder(handoff, Kind.PATIENT_NUDGE, patient_user, due, day.isoformat())
 
@@ -205,13 +224,16 @@ def _handoff(reminder: Reminder) -> Handoff | None:
     )
 
 
-def _notice(reminder: Reminder, title: str, body: str, link: str = "") -> Notice:
+def _notice(
+    reminder: Reminder, title: str, body: str, link: str = "", *, urgent: bool = False
+) -> Notice:
     return Notice(
         recipient=reminder.recipient,
         kind=reminder.kind,
         title=title,
         body=body,
         link=link,
+        urgent=urgent,
         subject_type=HANDOFF if link.startswith("/handoffs/") else "",
         subject_id=int(link.split("/")[2]) if link.startswith("/handoffs/") else None,
     )
@@ -240,17 +262,9 @@ def on_acknowledge_reminder(reminder: Reminder) -> Notice | None:
     latest = handoff.versions.order_by("-number").values_list("number", flat=True).first() or 0
     if (handoff.acknowledged_version or 0) >= latest:
         return None
-    # Until acknowledged: the next reminder a day later.
-    nth = Reminder.objects.filter(
-        kind=Kind.ACKNOWLEDGE_REMINDER, subject_type=HANDOFF, subject_id=handoff.pk
-    ).count()
-    _handoff_reminder(
-        handoff,
-        Kind.ACKNOWLEDGE_REMINDER,
-        handoff.trainer,
-        timezone.now() + ACKNOWLEDGE_AFTER,
-        f"v{latest}:{nth + 1}",
-    )
+    # Until acknowledged: the next reminder a day after this one (or after now, if the sweep
+    # was down for a while, so a backlog never turns into a burst).
+    _acknowledge_reminder(handoff, latest, max(reminder.due_at, timezone.now()) + ACKNOWLEDGE_AFTER)
     return _notice(
         reminder,
         "Reminder: please acknowledge an updated packet",
@@ -274,6 +288,7 @@ def on_urgent_unacknowledged(reminder: Reminder) -> Notice | None:
         "An urgent notice has not been acknowledged",
         f"An urgent refer-back notice sent to {notification.recipient.name} four hours ago is "
         "still unacknowledged. Please make sure a therapist looks at it now.",
+        urgent=True,  # the escalation of an urgent notice is itself urgent
     )
 
 
@@ -311,7 +326,7 @@ def on_patient_nudge(reminder: Reminder) -> Notice | None:
     since = reminder.due_at - datetime.timedelta(days=settings.PATIENT_NUDGE_DAYS)
     if SessionLog.objects.filter(handoff=handoff, created_at__gte=since).exists():
         return None
-    _schedule_nudge(handoff, last_activity=timezone.localdate(reminder.due_at))
+    _schedule_nudge(handoff)
     return _notice(
         reminder,
         "Keep up your program",

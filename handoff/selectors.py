@@ -5,22 +5,21 @@ Who can read a handoff, by state:
 | state                           | therapist (own clinic) | trainer (addressee) | patient   |
 | draft                           | yes                    | no                  | consent request only |
 | sent, accepted, referred_back   | yes                    | yes                 | yes       |
-| completed                       | yes                    | yes, read-only      | yes       |
+| completed                       | yes                    | read-only, while the consent stands | yes |
 | declined, expired, withdrawn    | yes                    | no                  | read-only |
 | revoked                         | yes                    | no                  | read-only |
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.types import AnyUser
-from handoff.models import Handoff
+from handoff.models import Consent, Handoff
 from handoff.roles import actor_for
 
 Status = Handoff.Status
-TRAINER_VISIBLE = (Status.SENT, Status.ACCEPTED, Status.REFERRED_BACK, Status.COMPLETED)
 
 
 def handoffs_visible_to(user: AnyUser) -> QuerySet[Handoff]:
@@ -28,11 +27,26 @@ def handoffs_visible_to(user: AnyUser) -> QuerySet[Handoff]:
     handoffs = Handoff.objects.all()
     if actor.is_therapist and actor.clinic_id is not None:
         return handoffs.filter(clinic_id=actor.clinic_id)
-    if actor.is_trainer:
-        return handoffs.filter(trainer_id=actor.user_id, status__in=TRAINER_VISIBLE)
+    if actor.is_trainer and actor.gym_id is not None:
+        # Consent is given to a gym: a trainer who moved elsewhere leaves the packets behind.
+        # A completed case stays readable only while the patient's consent still stands.
+        return (
+            handoffs.filter(trainer_id=actor.user_id, gym_id=actor.gym_id)
+            .alias(has_consent=Exists(_consents_covering()))
+            .filter(
+                Q(status__in=Handoff.OPEN_STATUSES) | Q(status=Status.COMPLETED, has_consent=True)
+            )
+        )
     if actor.is_patient and actor.patient is not None:
         return handoffs.filter(patient_id=actor.patient.pk).exclude(status=Status.DRAFT)
     return handoffs.none()
+
+
+def _consents_covering() -> QuerySet[Consent]:
+    """Unrevoked consents covering the outer handoff (expired ones are revoked by the sweep)."""
+    return Consent.objects.filter(
+        patient_id=OuterRef("patient_id"), gym_id=OuterRef("gym_id"), revoked_at__isnull=True
+    ).filter(Q(trainer__isnull=True) | Q(trainer_id=OuterRef("trainer_id")))
 
 
 def access_handoff(user: AnyUser, handoff_id: object) -> Handoff:

@@ -71,7 +71,8 @@ def staff(request: HttpRequest) -> HttpResponse:
         try:
             _invite(actor, form.cleaned_data, user)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
+            by_field = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, errors in by_field.items():
                 form.add_error(field if field in form.fields else None, errors)
         except DomainError as exc:
             form.add_error(None, exc.detail)

@@ -43,7 +43,9 @@ def revoke_expired_consents(now: datetime.datetime | None = None) -> int:
     # Clinic dates run up to 14 hours ahead of UTC: look one day further, then let each consent
     # decide in its own clinic's time zone (expire_consent re-checks under a lock).
     horizon = timezone.localdate(now) + datetime.timedelta(days=1)
-    candidates = Consent.objects.filter(revoked_at__isnull=True, expires_on__lt=horizon)
+    candidates = Consent.objects.filter(revoked_at__isnull=True, expires_on__lt=horizon).order_by(
+        "expires_on", "pk"
+    )
     closed = 0
     for consent in candidates[: settings.SWEEP_BATCH_SIZE]:
         closed += len(expire_consent(consent, now=now))

@@ -30,6 +30,8 @@ def handoff_list(request: HttpRequest) -> HttpResponse:
     record_access(
         request, action="list", object_type="handoff", object_ids=[h.pk for h in handoffs]
     )
+    patients = sorted({h.patient_id for h in handoffs})
+    record_access(request, action="list", object_type="patient", object_ids=patients)
     context = {"handoffs": handoffs, "role": actor_for(request.user).role}
     return render(request, "handoff/list.html", context)
 
@@ -43,6 +45,7 @@ def handoff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     record_access(request, action="read", object_type="handoff", object_ids=[handoff.pk])
+    record_access(request, action="read", object_type="patient", object_ids=[handoff.patient_id])
     red_flags = []
     if version is not None:
         red_flags = [Symptom(code).label for code in version.red_flags]

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from notifications.kinds import Kind
 from notifications.models import Delivery, Notification
-from notifications.services import delivery_failure_handlers
+from notifications.services import delivery_failure_handlers, next_send_time, preference_for
 
 logger = logging.getLogger("baton.notifications")
 
@@ -273,9 +273,14 @@ def record_transient(claim: Claim, *, error: str) -> str:
         return _fail(claim, error=error, why=f"attempt {claim.attempt} was the last")
     now = timezone.now()
     delay = backoff(claim.attempt)
+    notification = claim.delivery.notification
+    # A retry respects the recipient's quiet hours, as the first attempt did.
+    due = next_send_time(
+        preference_for(notification.recipient), now + delay, urgent=notification.urgent
+    )
     updated = Delivery.objects.filter(_this_attempt(claim)).update(
         status=Delivery.Status.PENDING,
-        next_attempt_at=now + delay,
+        next_attempt_at=due,
         # Null: the sweep publishes it when due, unless the task re-publishes it sooner.
         enqueued_at=None,
         lease_until=None,

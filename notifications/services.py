@@ -360,8 +360,12 @@ def schedule_reminder(
     subject_id: int,
     key: str,
 ) -> Reminder:
-    """Schedule a reminder once: the same ``key`` never makes a second row."""
-    reminder, _ = Reminder.objects.get_or_create(
+    """Schedule a reminder once: the same ``key`` never makes a second row.
+
+    A reminder cancelled earlier under the same key is armed again for ``due_at`` (a patient
+    who logs twice in a day moves the same nudge twice); one already sent is left alone.
+    """
+    reminder, created = Reminder.objects.get_or_create(
         key=key,
         defaults={
             "kind": kind,
@@ -371,6 +375,11 @@ def schedule_reminder(
             "subject_id": subject_id,
         },
     )
+    if not created and reminder.status == Reminder.Status.CANCELLED:
+        Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.CANCELLED).update(
+            status=Reminder.Status.PENDING, due_at=due_at, cancelled_reason=""
+        )
+        reminder.refresh_from_db()
     return reminder
 
 

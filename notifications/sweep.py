@@ -17,6 +17,7 @@ import datetime
 import logging
 from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -94,6 +95,8 @@ def _ask_handler(reminder: Reminder) -> Notice | str | None:
         # A savepoint: a handler that fails after writing leaves nothing behind.
         with transaction.atomic():
             notice = handler(reminder)
+    except SoftTimeLimitExceeded:
+        raise  # out of time: stop the sweep, the next one carries on
     except Exception:
         logger.exception("reminder %s: %s handler raised; left pending", reminder.pk, reminder.kind)
         return None
@@ -178,6 +181,8 @@ def run_sweep() -> dict[str, int]:
     for name, step in steps.items():
         try:
             results[name] = step()
+        except SoftTimeLimitExceeded:
+            raise
         except Exception:
             logger.exception("sweep step %s failed", name)
             results[name] = -1

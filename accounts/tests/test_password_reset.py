@@ -97,3 +97,18 @@ def test_reset_pages_carry_no_inline_script_or_style(db, client):
     for path in ["/accounts/password-reset/", "/accounts/password-reset/sent/"]:
         html = client.get(path).content.decode()
         assert "<script" not in html and "<style" not in html and "style=" not in html
+
+
+def test_a_completed_reset_ends_the_api_tokens(therapist, client, mailbox, site):
+    from accounts.models import ApiToken
+    from accounts.services import issue_token
+
+    issue_token(therapist)
+    ask_for_reset(client, therapist.email)
+    path = reset_link(mailbox[0]).removeprefix(site)
+    form_page = client.get(path, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert not ApiToken.objects.filter(user=therapist).exists()

@@ -68,10 +68,17 @@ def _json_list_has(queryset: QuerySet[Any], field: str, code: str) -> QuerySet[A
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class IdFilter(filters.NumberFilter):
-    """An integer id: ``?gym=1.5`` is a 400, not a filter that matches nothing."""
+class IntegerIdField(forms.IntegerField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**31 - 1)  # ids are integer columns
+        super().__init__(*args, **kwargs)
 
-    field_class = forms.IntegerField
+
+class IdFilter(filters.NumberFilter):
+    """An integer id: ``?gym=1.5`` or a 30-digit number is a 400, not a filter or a 500."""
+
+    field_class = IntegerIdField
 
 
 # --- me/ -------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from handoff.models import Consent, Handoff, HandoffEvent, PacketVersion, Progra
 from handoff.services import clinic_today
 from notifications.models import Delivery
 
-_SELECTED = ("patient", "clinic", "gym", "therapist", "trainer")
+_SELECTED = ("patient", "clinic", "gym", "therapist", "trainer", "final_report__author")
 
 
 def with_packet_parts(versions: QuerySet[PacketVersion]) -> QuerySet[PacketVersion]:

@@ -22,7 +22,15 @@ from clinics.models import Patient
 from exercises.vocabularies import BodyRegion, Pattern
 from handoff.api.handoffs_reads import consent_status, latest_version
 from handoff.api.serializers_catalog import GymSummarySerializer
-from handoff.models import Consent, Handoff, HandoffEvent, PacketVersion, ProgramItem, Restriction
+from handoff.models import (
+    Consent,
+    FinalReport,
+    Handoff,
+    HandoffEvent,
+    PacketVersion,
+    ProgramItem,
+    Restriction,
+)
 from handoff.vocabularies import ClearanceLevel, LimitUnit, RestrictionKind, Symptom
 from notifications.kinds import Kind
 from notifications.models import Delivery
@@ -352,16 +360,44 @@ def _consents(handoff: Handoff) -> list[Consent]:
     return list(handoff.patient.consents.all())
 
 
+class FinalReportSerializer(serializers.ModelSerializer[FinalReport]):
+    """The trainer's report when the handoff completed (the FHIR DiagnosticReport)."""
+
+    author = PersonSerializer()
+    symptoms = serializers.ListField(child=SymptomField())
+
+    class Meta:
+        model = FinalReport
+        fields = ["author", "sessions_attended", "progress", "symptoms", "note", "created_at"]
+        read_only_fields = fields
+
+
 class _StaffHandoffFields(_HandoffFields):
     # Handed in by the view as ``context["delivery_problems"]`` (one query per page).
     delivery_problems = serializers.SerializerMethodField(
         help_text="Emails about this handoff that failed for good: the sender's side is told."
     )
 
+    final_report = serializers.SerializerMethodField(
+        help_text="The trainer's final report, once the handoff is completed with one."
+    )
+
+    @extend_schema_field(FinalReportSerializer(allow_null=True))
+    def get_final_report(self, handoff: Handoff) -> dict[str, Any] | None:
+        try:
+            report = handoff.final_report
+        except FinalReport.DoesNotExist:
+            return None
+        return FinalReportSerializer(report).data
+
     @extend_schema_field(DeliveryProblemSerializer(many=True))
     def get_delivery_problems(self, handoff: Handoff) -> list[dict[str, Any]]:
         problems = self.context.get("delivery_problems", {}).get(handoff.pk, [])
+        problems = [p for p in problems if self.concerns_me(handoff, p)]
         return DeliveryProblemSerializer(problems, many=True).data  # type: ignore[return-value]
+
+    def concerns_me(self, handoff: Handoff, delivery: Delivery) -> bool:
+        return True
 
 
 class TherapistHandoffSerializer(_StaffHandoffFields):
@@ -387,6 +423,7 @@ class TherapistHandoffSerializer(_StaffHandoffFields):
             "reassigned_from",
             "reassigned_to",
             "delivery_problems",
+            "final_report",
         ]
         read_only_fields = fields
 
@@ -395,6 +432,11 @@ class TrainerHandoffSerializer(_StaffHandoffFields):
     """The trainer's handoff: the patient's contact details, never date of birth or notes."""
 
     patient = PatientForTrainerSerializer()
+
+    def concerns_me(self, handoff: Handoff, delivery: Delivery) -> bool:
+        # Emails to the therapist (the trainer's other side) and to the trainer; failures to
+        # the patient are the clinic's business.
+        return delivery.notification.recipient_id in (handoff.therapist_id, handoff.trainer_id)
 
     class Meta:
         model = Handoff
@@ -414,6 +456,7 @@ class TrainerHandoffSerializer(_StaffHandoffFields):
             "reassigned_from",
             "reassigned_to",
             "delivery_problems",
+            "final_report",
         ]
         read_only_fields = fields
 

@@ -28,10 +28,12 @@ from handoff.models import (
     HandoffEvent,
     Message,
     PacketVersion,
+    Partnership,
     ProgramItem,
     Restriction,
     SessionLog,
 )
+from handoff.roles import actor_for
 from handoff.vocabularies import ClearanceLevel, LimitUnit, Symptom
 
 MAX_PROGRAM_ITEMS = 50
@@ -182,13 +184,22 @@ class NewVersionInputSerializer(PacketInputSerializer):
 
 
 class TrainerIdField(serializers.PrimaryKeyRelatedField):
-    """A trainer's user id (as in trainers/); anyone else's id "does not exist"."""
+    """A trainer at a gym partnered with the caller's clinic (as in trainers/); anyone else's
+    id "does not exist", so the field tells nothing about trainers elsewhere."""
 
     def __init__(self, **kwargs: Any) -> None:
-        trainers = User.objects.filter(
-            is_active=True, gym_membership__role=GymMembership.Role.TRAINER
+        super().__init__(queryset=User.objects.all(), **kwargs)
+
+    def get_queryset(self) -> Any:
+        actor = actor_for(self.context["request"].user)
+        if actor.clinic_id is None:
+            return User.objects.none()
+        return User.objects.filter(
+            is_active=True,
+            gym_membership__role=GymMembership.Role.TRAINER,
+            gym_membership__gym__partnerships__clinic_id=actor.clinic_id,
+            gym_membership__gym__partnerships__status=Partnership.Status.ACTIVE,
         )
-        super().__init__(queryset=trainers, **kwargs)
 
 
 class PatientIdField(serializers.PrimaryKeyRelatedField):

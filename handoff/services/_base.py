@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
+from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import User
 from clinics.models import Clinic
 from config.errors import Conflict, Forbidden
 from handoff.models import Handoff, HandoffEvent, PacketVersion
@@ -36,7 +38,7 @@ def refuse(handoff: Handoff, doing: str, *, target: str | None = None) -> Confli
     return Conflict(f"This handoff {phrase}, so it cannot be {doing}.", code="invalid_transition")
 
 
-def lock(handoff: Handoff) -> Handoff:
+def lock(handoff: Handoff, *, as_seen: bool = True) -> Handoff:
     """Re-read the handoff under a row lock, so two actions on it cannot both win.
 
     On PostgreSQL this is ``SELECT … FOR UPDATE``; on SQLite the IMMEDIATE transaction already
@@ -44,12 +46,15 @@ def lock(handoff: Handoff) -> Handoff:
     applies to the state its caller saw: if the status moved meanwhile (a withdraw racing an
     accept), it is refused rather than applied to a handoff the caller has not seen.
     """
-    locked = (
-        Handoff.objects.select_for_update(of=("self",))
-        .select_related("patient", "patient__user", "clinic", "gym", "therapist", "trainer")
-        .get(pk=handoff.pk)
-    )
-    if locked.status != handoff.status:
+    try:
+        locked = (
+            Handoff.objects.select_for_update(of=("self",))
+            .select_related("patient", "patient__user", "clinic", "gym", "therapist", "trainer")
+            .get(pk=handoff.pk)
+        )
+    except Handoff.DoesNotExist:  # a draft discarded meanwhile
+        raise Http404("No handoff matches the given query.") from None
+    if as_seen and locked.status != handoff.status:
         phrase = _STATE_PHRASES[Status(locked.status)]
         raise Conflict(
             f"This handoff changed while you were looking at it: it {phrase}. "
@@ -96,29 +101,30 @@ def clinic_today(clinic: Clinic) -> datetime.date:
 # --- Who may act ---------------------------------------------------------------------------------
 
 
-def require_therapist(handoff: Handoff, user, doing: str) -> None:
+def require_therapist(handoff: Handoff, user: User, doing: str) -> None:
     actor = actor_for(user)
     if not (actor.is_therapist and actor.clinic_id == handoff.clinic_id):
         raise Forbidden(f"Only a therapist at {handoff.clinic.name} can {doing}.")
 
 
-def require_trainer(handoff: Handoff, user, doing: str) -> None:
-    if user is None or user.pk != handoff.trainer_id:
+def require_trainer(handoff: Handoff, user: User, doing: str) -> None:
+    # The trainer at the gym the patient consented to: one who moved gyms left the case behind.
+    if user is None or user.pk != handoff.trainer_id or actor_for(user).gym_id != handoff.gym_id:
         raise Forbidden(f"Only the trainer this handoff was sent to can {doing}.")
 
 
-def require_patient(handoff: Handoff, user, doing: str) -> None:
+def require_patient(handoff: Handoff, user: User, doing: str) -> None:
     actor = actor_for(user)
     if not (actor.patient is not None and actor.patient.pk == handoff.patient_id):
         raise Forbidden(f"Only the patient can {doing}.")
 
 
-def party_of(handoff: Handoff, user) -> str | None:
+def party_of(handoff: Handoff, user: User) -> str | None:
     """ "therapist", "trainer" or "patient" when ``user`` takes part in the handoff."""
     actor = actor_for(user)
     if actor.is_therapist and actor.clinic_id == handoff.clinic_id:
         return "therapist"
-    if user is not None and user.pk == handoff.trainer_id and actor.is_trainer:
+    if user is not None and user.pk == handoff.trainer_id and actor.gym_id == handoff.gym_id:
         return "trainer"
     if actor.patient is not None and actor.patient.pk == handoff.patient_id:
         return "patient"

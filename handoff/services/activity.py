@@ -35,7 +35,7 @@ OPEN = Handoff.OPEN_STATUSES
 TRAINING = (Status.ACCEPTED, Status.REFERRED_BACK)
 
 
-def _symptom_codes(symptoms: Iterable[str] | None, field: str = "symptoms") -> list[str]:
+def symptom_codes(symptoms: Iterable[str] | None, field: str = "symptoms") -> list[str]:
     codes = list(dict.fromkeys(symptoms or ()))
     unknown = [code for code in codes if code not in Symptom.values]
     if unknown:
@@ -60,7 +60,7 @@ def refer_back(
     symptoms: Iterable[str] = (),
 ) -> Handoff:
     """Accepted → referred back, by the trainer or the patient: stop and see the therapist."""
-    codes = _symptom_codes(symptoms)
+    codes = symptom_codes(symptoms)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Say why the patient needs the therapist."]})
@@ -118,7 +118,7 @@ def log_session(
     note: str = "",
 ) -> SessionLog:
     """The patient logs a session; a red flag or pain above the ceiling refers back at once."""
-    codes = _symptom_codes(symptoms)
+    codes = symptom_codes(symptoms)
     if not 0 <= pain <= 10:
         raise ValidationError({"pain": ["Pain is a score from 0 to 10."]})
     if difficulty is not None and not 1 <= difficulty <= 10:
@@ -169,7 +169,7 @@ def add_check_in(
     note: str = "",
 ) -> CheckIn:
     """The trainer's progress report for the therapist."""
-    codes = _symptom_codes(symptoms)
+    codes = symptom_codes(symptoms)
     handoff = lock(handoff)
     require_trainer(handoff, by, "post a check-in")
     if handoff.status not in TRAINING:
@@ -184,6 +184,17 @@ def add_check_in(
         symptoms=codes,
         note=note,
     )
+    flags, _ = escalation_triggers(current_version(handoff), pain=0, symptoms=codes)
+    if flags:
+        # The trainer saw a red flag: the same road back to the therapist as a refer-back.
+        report = RedFlagReport.objects.create(
+            handoff=handoff,
+            reported_by=by,
+            symptoms=flags,
+            urgent_care=bool(ALWAYS_ESCALATE.intersection(flags)),
+            reason="Reported in a check-in.",
+        )
+        _escalate(handoff, report, actor=by)
     return check_in
 
 

@@ -100,7 +100,12 @@ def _expiry(
     if signed_on > today:
         raise ValidationError({"signed_on": ["The signing date cannot be later than today."]})
     if expires_on is None:
-        return signed_on + datetime.timedelta(days=settings.CONSENT_DEFAULT_DAYS)
+        expires_on = signed_on + datetime.timedelta(days=settings.CONSENT_DEFAULT_DAYS)
+        if expires_on <= today:
+            raise ValidationError(
+                {"signed_on": ["A consent signed on this date has already expired."]}
+            )
+        return expires_on
     if expires_on <= today or expires_on <= signed_on:
         raise ValidationError({"expires_on": ["The expiry date must be after today."]})
     if expires_on > signed_on + datetime.timedelta(days=MAX_CONSENT_DAYS):
@@ -219,9 +224,12 @@ def _end_consent(
         return []  # someone else ended it first
     reminders.consent_ended(consent)
     closed = []
-    for handoff in _covered_handoffs(consent):
-        handoff = lock(handoff)
-        if handoff.status not in Handoff.OPEN_STATUSES:
+    for candidate in _covered_handoffs(consent):
+        # Another handoff may have moved meanwhile (accepted, say): the revocation still applies
+        # to it, so lock without comparing, then look again under the lock.
+        handoff = lock(candidate, as_seen=False)
+        still_covered = consent_covering(handoff, today=clinic_today(handoff.clinic))
+        if handoff.status not in Handoff.OPEN_STATUSES or still_covered is not None:
             continue
         previous = handoff.status
         handoff.status = Status.REVOKED
@@ -272,7 +280,9 @@ def revoke_consent(handoff: Handoff, *, by: User, note: str = "") -> list[Handof
 def expire_consent(consent: Consent, *, now: datetime.datetime | None = None) -> list[Handoff]:
     """The sweep: a consent past its expiry date counts as revoked from then on."""
     consent = (
-        Consent.objects.select_for_update().select_related("patient__clinic").get(pk=consent.pk)
+        Consent.objects.select_for_update(of=("self",))
+        .select_related("patient__clinic")
+        .get(pk=consent.pk)
     )
     today = clinic_today(consent.patient.clinic)
     if consent.revoked_at is not None or consent.expires_on >= today:

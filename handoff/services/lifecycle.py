@@ -29,11 +29,13 @@ from handoff.services._base import (
     clinic_today,
     current_version,
     lock,
+    party_of,
     record_event,
     refuse,
     require_therapist,
     require_trainer,
 )
+from handoff.services.activity import escalation_triggers, symptom_codes
 from handoff.services.packets import PacketSpec, spec_from_version, write_version
 from notifications.services import notify
 
@@ -131,10 +133,18 @@ def discard_draft(handoff: Handoff, *, by: User) -> None:
 # --- Sending -----------------------------------------------------------------------------------------
 
 
-def consent_covering(handoff: Handoff, *, today: datetime.date) -> Consent | None:
-    """The active, unexpired consent that lets this handoff's packet go to its trainer."""
+def consent_covering(
+    handoff: Handoff, *, today: datetime.date, lock: bool = False
+) -> Consent | None:
+    """The active, unexpired consent that lets this handoff's packet go to its trainer.
+
+    ``lock=True`` (sending) holds the consent row until the transaction ends: a revocation
+    racing the send then either waits and closes the sent handoff, or wins first and the send
+    finds no consent.
+    """
+    consents = Consent.objects.select_for_update(of=("self",)) if lock else Consent.objects
     return (
-        Consent.objects.filter(
+        consents.filter(
             patient_id=handoff.patient_id,
             gym_id=handoff.gym_id,
             revoked_at__isnull=True,
@@ -159,7 +169,7 @@ def send_refusals(
                 "program item.",
             )
         )
-    if consent_covering(handoff, today=today) is None:
+    if consent_covering(handoff, today=today, lock=True) is None:
         reasons.append(
             Reason(
                 "consent_required",
@@ -329,6 +339,7 @@ def resume_handoff(handoff: Handoff, *, by: User, note: str) -> Handoff:
         handoff, actor=by, action=Action.RESUMED, from_status=Status.REFERRED_BACK, note=note
     )
     reminders.urgent_handled(handoff)
+    reminders.after_resume(handoff)
     notify(notices.told_everyone(handoff, notices.Kind.HANDOFF_RESUMED, actor=by, note=note))
     return handoff
 
@@ -342,7 +353,7 @@ def complete_handoff(
 ) -> Handoff:
     """Accepted or referred back → completed; the trainer's completion carries a final report."""
     handoff = lock(handoff)
-    is_trainer = by is not None and by.pk == handoff.trainer_id
+    is_trainer = party_of(handoff, by) == "trainer"
     if not is_trainer:
         require_therapist(handoff, by, "complete this handoff")
     if handoff.status not in (Status.ACCEPTED, Status.REFERRED_BACK):
@@ -356,7 +367,17 @@ def complete_handoff(
             }
         )
     if final_report:
-        FinalReport.objects.create(handoff=handoff, author=by, **_report_fields(final_report))
+        fields = _report_fields(final_report)
+        flags, _ = escalation_triggers(
+            current_version(handoff), pain=0, symptoms=fields["symptoms"]
+        )
+        if is_trainer and flags:
+            raise Conflict(
+                "The final report lists red-flag symptoms; refer the patient back to the "
+                "therapist instead of completing the handoff.",
+                code="red_flag_reported",
+            )
+        FinalReport.objects.create(handoff=handoff, author=by, **fields)
     _close(handoff, Status.COMPLETED, actor=by, action=Action.COMPLETED)
     reminders.urgent_handled(handoff)
     notify(notices.told_everyone(handoff, notices.Kind.HANDOFF_COMPLETED, actor=by))
@@ -371,7 +392,7 @@ def _report_fields(report: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "sessions_attended": sessions,
         "progress": progress,
-        "symptoms": list(report.get("symptoms") or []),
+        "symptoms": symptom_codes(report.get("symptoms"), field="final_report"),
         "note": report.get("note") or "",
     }
 

@@ -46,8 +46,8 @@ COMMON = {
     "reassigned_to",
 }
 HANDOFF_KEYS = {
-    "therapist": COMMON | {"delivery_problems"},
-    "trainer": COMMON | {"delivery_problems"},
+    "therapist": COMMON | {"delivery_problems", "final_report"},
+    "trainer": COMMON | {"delivery_problems", "final_report"},
     "patient": COMMON,
 }
 CONTACT = {"id", "first_name", "last_name", "name", "email", "phone", "preferred_contact"}
@@ -302,3 +302,30 @@ def test_another_clinics_patient_is_not_a_valid_patient_id(api, therapist, train
     assert response.status_code == 400
     assert "patient" in response.json()
     assert json.dumps(response.json()).find(stranger.last_name) == -1
+
+
+def test_the_trainer_does_not_see_failed_emails_to_the_patient(
+    api, settings, trainer, patient, make_handoff
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RejectingBackend"
+    handoff = make_handoff("sent")
+    to_patient = Delivery.objects.get(
+        notification__recipient=patient, notification__subject_id=handoff.pk
+    )
+    assert ledger.send_delivery(to_patient.pk) == ledger.FAILED
+    assert api(trainer).get(url("handoff-detail", handoff)).json()["delivery_problems"] == []
+
+
+def test_the_therapist_reads_the_trainers_final_report(
+    api, therapist, trainer, patient, make_handoff
+):
+    from handoff import services
+
+    handoff = services.complete_handoff(
+        make_handoff("accepted"),
+        by=trainer,
+        final_report={"sessions_attended": 12, "progress": "Single-leg squat to 60 cm box"},
+    )
+    report = api(therapist).get(url("handoff-detail", handoff)).json()["final_report"]
+    assert report["sessions_attended"] == 12 and report["author"]["id"] == trainer.pk
+    assert "final_report" not in api(patient).get(url("handoff-detail", handoff)).json()

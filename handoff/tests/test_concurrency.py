@@ -86,3 +86,23 @@ def test_two_sends_cannot_both_take_the_trainers_last_place(
     refused = [o for o in outcomes if isinstance(o, Conflict)]
     assert [r.code for r in refused] == ["trainer_at_capacity"]
     assert Handoff.objects.filter(trainer=trainer, status="sent").count() == 1
+
+
+def test_a_send_racing_a_revocation_never_sends_without_consent(
+    therapist, trainer, trainer2, patient_record, patient
+):
+    """The patient revokes through another handoff to the same gym while a draft is sent."""
+    from handoff.models import Consent
+
+    open_one = builders.accepted(
+        therapist=therapist, patient_record=patient_record, trainer=trainer2
+    )
+    draft = builders.draft(therapist=therapist, patient_record=patient_record, trainer=trainer)
+    race(
+        lambda: services.send_handoff(Handoff.objects.get(pk=draft.pk), by=therapist),
+        lambda: services.revoke_consent(Handoff.objects.get(pk=open_one.pk), by=patient),
+    )
+    draft.refresh_from_db()
+    assert not Consent.objects.filter(revoked_at__isnull=True).exists()
+    # Whichever won, the packet is not out there without a consent.
+    assert draft.status in (Handoff.Status.DRAFT, Handoff.Status.REVOKED)

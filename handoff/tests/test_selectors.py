@@ -64,6 +64,18 @@ def test_visibility_by_state_and_persona(state, make_handoff, personas):
                 access_handoff(user, handoff.pk)
 
 
+def test_revoking_consent_ends_the_trainers_access_to_a_completed_case(
+    make_handoff, trainer, patient
+):
+    from handoff import services
+
+    handoff = make_handoff("completed")
+    assert handoffs_visible_to(trainer).filter(pk=handoff.pk).exists()
+    services.revoke_consent(handoff, by=patient)
+    with pytest.raises(Http404):
+        access_handoff(trainer, handoff.pk)
+
+
 def test_the_patient_reaches_only_the_consent_request_of_a_draft(
     make_handoff, patient, other_patient
 ):

@@ -74,3 +74,12 @@ def test_an_email_that_already_has_a_login_is_refused(client, clinic_admin, trai
 def test_only_admins_reach_the_page(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get("/staff/").status_code == 404
+
+
+def test_an_address_that_normalises_to_an_invalid_one_is_a_form_error(client, clinic_admin):
+    client.force_login(clinic_admin)
+    response = client.post(
+        "/staff/", {"email": "İnes@example.com", "name": "Ines", "role": "admin"}
+    )
+    assert response.status_code == 200
+    assert not ClinicMembership.objects.filter(user__name="Ines").exists()

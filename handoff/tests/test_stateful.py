@@ -19,8 +19,9 @@ from handoff.tests import builders
 from handoff.tests.test_transitions import TABLE, perform
 
 S = Handoff.Status
-# DESIGN §3, written out here rather than imported, so a wrong selector cannot agree with itself.
-TRAINER_SEES = {S.SENT, S.ACCEPTED, S.REFERRED_BACK, S.COMPLETED}
+# DESIGN §3 and §5, written out here rather than imported, so a wrong selector cannot agree with
+# itself: the open states, and a completed case while the patient's consent still stands.
+OPEN = {S.SENT, S.ACCEPTED, S.REFERRED_BACK}
 ROLES = ("therapist", "trainer", "patient", "trainer2")
 
 
@@ -136,7 +137,9 @@ class HandoffMachine(RuleBasedStateMachine):
         if handoff is None:
             return
         trainer_sees = handoffs_visible_to(self.people["trainer"]).filter(pk=handoff.pk).exists()
-        assert trainer_sees == (handoff.status in TRAINER_SEES)
+        consent_stands = handoff.patient.consents.filter(revoked_at__isnull=True).exists()
+        expected = handoff.status in OPEN or (handoff.status == S.COMPLETED and consent_stands)
+        assert trainer_sees == expected
         assert not handoffs_visible_to(self.people["trainer2"]).filter(pk=handoff.pk).exists() or (
             handoff.trainer_id == self.people["trainer2"].pk
         )

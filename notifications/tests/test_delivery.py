@@ -385,3 +385,22 @@ def smtp_outbox() -> list:
     from django.core import mail
 
     return mail.outbox
+
+
+def test_a_retry_waits_for_the_end_of_quiet_hours(trainer, smtp):
+    from notifications.models import Preference
+
+    Preference.objects.create(
+        user=trainer,
+        time_zone="America/New_York",
+        quiet_start=datetime.time(21, 0),
+        quiet_end=datetime.time(7, 0),
+    )
+    # 20:59:50 in New York (EDT): allowed now, but the retry (15-30 s later) is in quiet hours.
+    evening = datetime.datetime(2026, 3, 11, 0, 59, 50, tzinfo=datetime.UTC)
+    with time_machine.travel(evening, tick=False):
+        _, delivery = notify_one(trainer)
+        smtp.append(smtplib.SMTPServerDisconnected("Connection unexpectedly closed"))
+        assert ledger.send_delivery(delivery.pk) == ledger.RETRY
+    delivery = refreshed(delivery)
+    assert delivery.next_attempt_at == datetime.datetime(2026, 3, 11, 11, 0, tzinfo=datetime.UTC)
