@@ -69,15 +69,23 @@ def refer_back(
         raise Forbidden("Only the trainer or the patient can refer this handoff back.")
     if handoff.status != Status.ACCEPTED:
         raise refuse(handoff, "referred back", target=Status.REFERRED_BACK)
+    _raise_red_flag(handoff, actor=by, symptoms=codes, reason=reason, reported_by=by)
+    return handoff
+
+
+def _raise_red_flag(
+    handoff: Handoff, *, actor: User | None, symptoms: list[str], reason: str, **details: object
+) -> RedFlagReport:
+    """Record why the case stops, and send it back to the therapist (DESIGN §4)."""
     report = RedFlagReport.objects.create(
         handoff=handoff,
-        reported_by=by,
-        symptoms=codes,
-        urgent_care=bool(ALWAYS_ESCALATE.intersection(codes)),
+        symptoms=symptoms,
+        urgent_care=bool(ALWAYS_ESCALATE.intersection(symptoms)),
         reason=reason[:1000],
+        **details,
     )
-    _escalate(handoff, report, actor=by)
-    return handoff
+    _escalate(handoff, report, actor=actor)
+    return report
 
 
 def _escalate(handoff: Handoff, report: RedFlagReport, *, actor: User | None) -> None:
@@ -141,16 +149,15 @@ def log_session(
     reminders.after_session_logged(handoff, log)
     flags, above = escalation_triggers(current_version(handoff), pain=pain, symptoms=codes)
     if flags or above:
-        report = RedFlagReport.objects.create(
-            handoff=handoff,
-            session_log=log,
+        _raise_red_flag(
+            handoff,
+            actor=None,  # the system refers back, on the patient's log
             symptoms=flags,
+            reason="Reported in a session log.",
+            session_log=log,
             pain=pain,
             above_pain_ceiling=above,
-            urgent_care=bool(ALWAYS_ESCALATE.intersection(flags)),
-            reason="Reported in a session log.",
         )
-        _escalate(handoff, report, actor=None)
     return log
 
 
@@ -187,14 +194,9 @@ def add_check_in(
     flags, _ = escalation_triggers(current_version(handoff), pain=0, symptoms=codes)
     if flags:
         # The trainer saw a red flag: the same road back to the therapist as a refer-back.
-        report = RedFlagReport.objects.create(
-            handoff=handoff,
-            reported_by=by,
-            symptoms=flags,
-            urgent_care=bool(ALWAYS_ESCALATE.intersection(flags)),
-            reason="Reported in a check-in.",
+        _raise_red_flag(
+            handoff, actor=by, symptoms=flags, reason="Reported in a check-in.", reported_by=by
         )
-        _escalate(handoff, report, actor=by)
     return check_in
 
 
