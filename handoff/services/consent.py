@@ -200,17 +200,14 @@ def grant_consent(
 
 
 def _covered_handoffs(consent: Consent) -> list[Handoff]:
-    """Open handoffs this consent covered that no other active consent still covers."""
+    """Open handoffs this consent covered (whether another consent still covers them is
+    decided under each handoff's lock, in ``_end_consent``)."""
     candidates = Handoff.objects.filter(
         patient_id=consent.patient_id, gym_id=consent.gym_id, status__in=Handoff.OPEN_STATUSES
     )
     if consent.trainer_id is not None:
         candidates = candidates.filter(trainer_id=consent.trainer_id)
-    closing = []
-    for handoff in candidates.select_related("clinic"):
-        if consent_covering(handoff, today=clinic_today(handoff.clinic)) is None:
-            closing.append(handoff)
-    return closing
+    return list(candidates)
 
 
 def _end_consent(
