@@ -41,9 +41,10 @@ test: $(VENV)/.dev-installed
 test-faults: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -m faults $(PYTEST_ARGS)
 
-## Lint, types, migrations and the production deployment checklist.
+## Lint, types, the import layers, migrations and the production deployment checklist.
 check: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -1,6 +1,6 @@
 """Test setup shared by every app: service markers, unique test databases and the personas.
 
-Personas (STYLE.md): a therapist at Riverside, a trainer at a partnered gym (Iron Oak), a second
+Personas (docs/style.md): a therapist at Riverside, a trainer at a partnered gym (Iron Oak), a second
 trainer at the same gym, a trainer at an unpartnered gym (Peak), a therapist at another clinic
 (Summit), the patient (with a portal login), another patient, a clinic admin, a gym admin and an
 outsider who belongs to nothing.
@@ -147,7 +147,7 @@ def summit(db):
 @pytest.fixture
 def iron_oak(db, riverside):
     from gyms.tests.factories import GymFactory
-    from handoff.models import Partnership
+    from organisations.models import Partnership
 
     gym = GymFactory(name="Iron Oak Strength")
     Partnership.objects.create(
@@ -160,7 +160,7 @@ def iron_oak(db, riverside):
 def peak(db, summit):
     """A gym partnered with Summit only: unpartnered from Riverside's point of view."""
     from gyms.tests.factories import GymFactory
-    from handoff.models import Partnership
+    from organisations.models import Partnership
 
     gym = GymFactory(name="Peak Fitness")
     Partnership.objects.create(

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from accounts.models import ApiToken, Invitation, User
 from accounts.services import deactivate_user, invite_user, revoke_invitation
-from config.errors import DomainError
+from core.errors import DomainError
 
 
 def _acting_user(request: HttpRequest) -> User:

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from accounts.errors import InvalidCredentials, LockedOut
 from accounts.lockout import lockout_response
 from accounts.services import issue_token, login_with_password
-from config.api import ErrorSerializer
+from core.api import ErrorSerializer
 
 
 class CredentialsSerializer(serializers.Serializer):

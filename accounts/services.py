@@ -26,9 +26,9 @@ from django.utils import timezone
 from accounts.authentication import token_digest
 from accounts.errors import InvalidCredentials, InvitationUnusable, LockedOut
 from accounts.models import ApiToken, Invitation, User, normalize_email
-from accounts.net import client_address
 from accounts.selectors import ALREADY_USED, invitation_from_token, invitation_token
-from config.errors import Conflict
+from core.errors import Conflict
+from core.net import client_address
 from notifications.kinds import Kind
 from notifications.services import Notice, notify
 
@@ -59,7 +59,7 @@ def login_with_password(request: HttpRequest, *, email: str, password: str) -> U
         raise LockedOut(LOCKED_OUT)
     user = authenticate(request, username=username, password=password)
     if user is None:
-        # The failure that reaches the limit is still answered as a failure (API.md: "after 5
+        # The failure that reaches the limit is still answered as a failure (docs/api.md: "after 5
         # failures ... that pair gets 429"); axes flagged it for its middleware, which would
         # replace our answer with the lockout page. The pair stays locked in the database.
         request.axes_locked_out = False  # type: ignore[attr-defined]

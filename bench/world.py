@@ -22,7 +22,7 @@ def organisations(*, trainers: int = 10, capacity: int = 10_000) -> World:
     """One clinic partnered with one gym, a therapist and ``trainers`` trainers."""
     from clinics.tests.factories import ClinicFactory, ClinicMembershipFactory
     from gyms.tests.factories import GymFactory, TrainerMembershipFactory
-    from handoff.models import Partnership
+    from organisations.models import Partnership
 
     clinic = ClinicFactory(name="Riverside Physical Therapy")
     gym = GymFactory(name="Iron Oak Strength")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from config.validators import validate_time_zone
+from core.time import today_in
+from core.validators import validate_time_zone
 
 DEFAULT_AUTHORIZATION_TEXT = (
     "I authorize {clinic} to disclose the health information described below to {recipient}, "
@@ -68,6 +71,10 @@ class Clinic(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def today(self) -> datetime.date:
+        """Today's date at the clinic: its dates (expiries, session logs, reviews) are local."""
+        return today_in(self.time_zone)
+
 
 class ClinicMembership(models.Model):
     """A staff member's place at a clinic. A login belongs to at most one organisation."""
@@ -108,6 +115,33 @@ class ClinicMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.clinic})"
+
+
+# A patient's fields, in the order every representation lists them, and who never sees which
+# (design §4). The one list behind the patients API, each role's handoff serializer and the
+# patient service; a field added here is hidden from a role only by naming it below.
+PATIENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "date_of_birth",
+    "preferred_contact",
+    "emergency_contact",
+    "private_notes",
+)
+PATIENT_FIELDS_HIDDEN_FROM = {
+    "therapist": frozenset(),
+    "trainer": frozenset({"date_of_birth", "private_notes"}),
+    "patient": frozenset({"private_notes"}),
+}
+
+
+def patient_fields_for(role: str) -> list[str]:
+    """The fields of a patient that ``role`` may read, with ``id`` and ``name`` added."""
+    hidden = PATIENT_FIELDS_HIDDEN_FROM[role]
+    first, last, *rest = PATIENT_FIELDS
+    return ["id", first, last, "name", *(f for f in rest if f not in hidden)]
 
 
 class Patient(models.Model):

@@ -25,6 +25,13 @@ def membership_of(user: User | AnonymousUser) -> ClinicMembership | None:
     return ClinicMembership.objects.select_related("clinic").filter(user_id=user.pk).first()
 
 
+def patient_record_of(user: User | AnonymousUser) -> Patient | None:
+    """The patient record a portal login belongs to (with its clinic), or ``None``."""
+    if not user.is_authenticated:
+        return None
+    return Patient.objects.select_related("clinic").filter(user_id=user.pk).first()
+
+
 def _clinic_ids_of(user: User) -> QuerySet[ClinicMembership, int]:
     # A subquery, so scoped reads cost no query of their own.
     return ClinicMembership.objects.filter(user_id=user.pk).values_list("clinic_id", flat=True)

@@ -1,42 +1,29 @@
 """State changes for clinics: patients and clinic staff.
 
 Verb-first, keyword-only, one transaction each. Permission and state refusals are
-``config.errors.Forbidden`` (403) and ``Conflict`` (409); bad values are Django
+``core.errors.Forbidden`` (403) and ``Conflict`` (409); bad values are Django
 ``ValidationError``s keyed by field (400). Knows nothing of gyms or handoffs.
 """
 
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.models import User, normalize_email
-from clinics.models import Clinic, ClinicMembership, Patient
-from config.errors import Conflict, Forbidden
+from clinics.models import PATIENT_FIELDS, Clinic, ClinicMembership, Patient
+from core.errors import Conflict, Forbidden
 from notifications.services import ensure_preference
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-# Patients get quiet hours by default (no nudges at night); staff do not (DESIGN §6).
+# Patients get quiet hours by default (no nudges at night); staff do not (design §6).
 PATIENT_QUIET_HOURS = (datetime.time(21, 0), datetime.time(7, 0))
-PATIENT_FIELDS = frozenset(
-    {
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "date_of_birth",
-        "preferred_contact",
-        "emergency_contact",
-        "private_notes",
-    }
-)
+EDITABLE_PATIENT_FIELDS = frozenset(PATIENT_FIELDS)
 EARLIEST_DATE_OF_BIRTH = datetime.date(1900, 1, 1)
 EMAIL_TAKEN = (
     "This email address cannot be used for a new login: it already belongs to someone in Baton. "
@@ -61,7 +48,7 @@ def _require_clinic_admin(clinic: Clinic, by: User) -> None:
 
 
 def _check_fields(fields: Iterable[str]) -> None:
-    unknown = set(fields) - PATIENT_FIELDS
+    unknown = set(fields) - EDITABLE_PATIENT_FIELDS
     if unknown:
         raise TypeError(f"Unknown patient fields: {', '.join(sorted(unknown))}")
 
@@ -71,7 +58,7 @@ def _validate_patient(patient: Patient) -> None:
     born = patient.date_of_birth
     if born is None:
         return
-    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(patient.clinic.time_zone))
+    today = patient.clinic.today()
     if born > today:
         raise ValidationError({"date_of_birth": ["A date of birth cannot be in the future."]})
     if born < EARLIEST_DATE_OF_BIRTH:

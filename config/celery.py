@@ -17,7 +17,7 @@ app.autodiscover_tasks()
 def ensure_broker_folders() -> None:
     """Create the filesystem broker's folders; kombu expects them to exist.
 
-    Called from ``notifications.apps`` at start, in the web process and the worker alike.
+    Called from ``config.apps`` at start, in the web process and the worker alike.
     """
     if not str(app.conf.broker_url or "").startswith("filesystem://"):
         return

@@ -1,4 +1,4 @@
-"""``GET /healthz`` for load balancers and operators (API.md).
+"""``GET /healthz`` for load balancers and operators (docs/api.md).
 
 200 when the database and the broker answer, 503 naming the one that does not. Failed email
 deliveries are reported for operators but never make the site unhealthy: a rejected address is

@@ -1,10 +1,11 @@
+"""The site's URLs: each app's pages and API, composed."""
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
-from config.views import home
-from handoff.staff_views import staff
+from organisations.views import home, staff
 
 urlpatterns = [
     path("", home, name="home"),

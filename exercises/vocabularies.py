@@ -1,4 +1,4 @@
-"""The exercise library's vocabularies (API.md, "Vocabularies").
+"""The exercise library's vocabularies (docs/api.md, "Vocabularies").
 
 Body regions and movement patterns are shared with the packet's restrictions, so software can
 check a program item against a restriction by comparing codes.

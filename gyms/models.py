@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from config.validators import validate_time_zone
+from core.time import today_in
+from core.validators import validate_time_zone
 
 
 class Specialty(models.TextChoices):
@@ -39,6 +40,10 @@ class Gym(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self) -> datetime.date:
+        """Today's date at the gym: its dates (expiries, session logs, reviews) are local."""
+        return today_in(self.time_zone)
 
 
 class GymMembership(models.Model):

@@ -1,7 +1,7 @@
 """Reads of gyms, their trainers and certifications, scoped to the person asking.
 
 Knows nothing of clinics: which gyms a clinic may hand off to is the handoff app's question
-(``handoff.partnerships.trainers_available_to``).
+(``handoff.selectors.trainers_available_to``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """State changes for gyms: staff and certifications.
 
-Verb-first, keyword-only, one transaction each. Refusals are ``config.errors.Forbidden`` (403)
+Verb-first, keyword-only, one transaction each. Refusals are ``core.errors.Forbidden`` (403)
 and ``Conflict`` (409); bad values are Django ``ValidationError``s keyed by field (400).
 Knows nothing of clinics.
 """
@@ -8,15 +8,13 @@ Knows nothing of clinics.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.models import User, normalize_email
-from config.errors import Conflict, Forbidden
+from core.errors import Conflict, Forbidden
 from gyms.models import Certification, Gym, GymMembership, Specialty
 from notifications.services import ensure_preference
 
@@ -94,7 +92,7 @@ def add_certification(
     """Record a trainer's certification. The trainer or an admin of their gym may."""
     if trainer.role != GymMembership.Role.TRAINER:
         raise Conflict("Only trainers hold certifications.", code="not_a_trainer")
-    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(trainer.gym.time_zone))
+    today = trainer.gym.today()
     if expires_on < today:
         raise ValidationError({"expires_on": ["This certification has already expired."]})
     certification = Certification(

@@ -1,4 +1,4 @@
-"""The demo handoffs (API.md, "Demo data"), built through the real services.
+"""The demo handoffs (docs/api.md, "Demo data"), built through the real services.
 
 Riverside gets: Alex Morgan's one handoff, accepted by trainer@ironoak.example, with a pain
 ceiling of 5, the red flags swelling, numbness and giving way, and three weeks of session logs;

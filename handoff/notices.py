@@ -1,4 +1,4 @@
-"""What Baton tells whom when something happens to a handoff (DESIGN §6).
+"""What Baton tells whom when something happens to a handoff (design §6).
 
 Titles become email subjects, so they stay neutral: no patient name, no condition, no symptom.
 Bodies are shown in the app only, behind login.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from accounts.models import User
+from core.subjects import SubjectType
 from handoff.models import Handoff, Message, RedFlagReport
 from handoff.vocabularies import URGENT_CARE_GUIDANCE, Symptom
 from notifications.kinds import Kind
@@ -28,7 +29,7 @@ def _notice(handoff: Handoff, recipient, kind: str, title: str, body: str, **ext
         title=title,
         body=body,
         link=handoff.link,
-        subject_type="handoff",
+        subject_type=SubjectType.HANDOFF,
         subject_id=handoff.pk,
         **extra,
     )

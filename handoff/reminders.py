@@ -1,4 +1,4 @@
-"""The handoff's reminders (DESIGN §6): when each is scheduled, cancelled, and what it says.
+"""The handoff's reminders (design §6): when each is scheduled, cancelled, and what it says.
 
 Scheduling happens inside the service's transaction, as rows (``notifications.Reminder``). When
 a reminder falls due the sweep calls the handler registered here, which looks at the handoff
@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from clinics.models import ClinicMembership
+from core.subjects import SubjectType
 from gyms.models import Certification, GymMembership
 from handoff.models import CheckIn, Consent, Handoff, PacketVersion, Restriction, SessionLog
 from notifications.kinds import Kind
@@ -25,11 +26,9 @@ from notifications.services import (
     acknowledge_subject,
     cancel_reminders,
     preference_for,
-    register_reminder_handler,
     schedule_reminder,
 )
 
-HANDOFF = "handoff"
 RESPOND_AFTER = (datetime.timedelta(hours=24), datetime.timedelta(hours=72))
 ACKNOWLEDGE_AFTER = datetime.timedelta(hours=24)
 URGENT_ESCALATION_AFTER = datetime.timedelta(hours=4)
@@ -54,7 +53,7 @@ def _handoff_reminder(
         kind=kind,
         recipient=recipient,
         due_at=due_at,
-        subject_type=HANDOFF,
+        subject_type=SubjectType.HANDOFF,
         subject_id=handoff.pk,
         key=f"{kind}:{handoff.pk}:{recipient.pk}:{tag}",
     )
@@ -75,7 +74,7 @@ def after_send(handoff: Handoff, version: PacketVersion) -> None:
 
 def after_accept(handoff: Handoff) -> None:
     cancel_reminders(
-        subject_type=HANDOFF,
+        subject_type=SubjectType.HANDOFF,
         subject_id=handoff.pk,
         kinds=[Kind.RESPOND_REMINDER],
         reason="answered",
@@ -91,7 +90,7 @@ def after_accept(handoff: Handoff) -> None:
 def after_amendment(handoff: Handoff, version: PacketVersion) -> None:
     # One chain of acknowledge reminders at a time: the new version replaces the older one's.
     cancel_reminders(
-        subject_type=HANDOFF,
+        subject_type=SubjectType.HANDOFF,
         subject_id=handoff.pk,
         kinds=[Kind.ACKNOWLEDGE_REMINDER],
         reason=f"superseded by version {version.number}",
@@ -102,12 +101,14 @@ def after_amendment(handoff: Handoff, version: PacketVersion) -> None:
 
 def version_acknowledged(handoff: Handoff) -> None:
     cancel_reminders(
-        subject_type=HANDOFF,
+        subject_type=SubjectType.HANDOFF,
         subject_id=handoff.pk,
         kinds=[Kind.ACKNOWLEDGE_REMINDER],
         reason="acknowledged",
     )
-    acknowledge_subject(recipient=handoff.trainer, subject_type=HANDOFF, subject_id=handoff.pk)
+    acknowledge_subject(
+        recipient=handoff.trainer, subject_type=SubjectType.HANDOFF, subject_id=handoff.pk
+    )
 
 
 def after_urgent_notice(handoff: Handoff, notifications: Iterable[Notification]) -> None:
@@ -123,7 +124,7 @@ def after_urgent_notice(handoff: Handoff, notifications: Iterable[Notification])
                 kind=Kind.URGENT_UNACKNOWLEDGED,
                 recipient=admin.user,
                 due_at=notification.created_at + URGENT_ESCALATION_AFTER,
-                subject_type="notification",
+                subject_type=SubjectType.NOTIFICATION,
                 subject_id=notification.pk,
                 key=f"urgent:{notification.pk}:{admin.user_id}",
             )
@@ -136,12 +137,14 @@ def after_resume(handoff: Handoff) -> None:
 
 def urgent_handled(handoff: Handoff) -> None:
     """The therapist acted on the case (resumed or completed it): its urgent notices are done."""
-    acknowledge_subject(recipient=handoff.therapist, subject_type=HANDOFF, subject_id=handoff.pk)
+    acknowledge_subject(
+        recipient=handoff.therapist, subject_type=SubjectType.HANDOFF, subject_id=handoff.pk
+    )
 
 
 def after_session_logged(handoff: Handoff, log: SessionLog) -> None:
     cancel_reminders(
-        subject_type=HANDOFF,
+        subject_type=SubjectType.HANDOFF,
         subject_id=handoff.pk,
         kinds=[Kind.PATIENT_NUDGE],
         reason="session logged",
@@ -157,23 +160,27 @@ def after_consent(handoff: Handoff, consent: Consent) -> None:
                 kind=Kind.CONSENT_EXPIRING,
                 recipient=person,
                 due_at=max(due, timezone.now()),
-                subject_type="consent",
+                subject_type=SubjectType.CONSENT,
                 subject_id=consent.pk,
                 key=f"consent_expiring:{consent.pk}:{person.pk}",
             )
 
 
 def consent_ended(consent: Consent) -> None:
-    cancel_reminders(subject_type="consent", subject_id=consent.pk, reason="consent ended")
+    cancel_reminders(
+        subject_type=SubjectType.CONSENT, subject_id=consent.pk, reason="consent ended"
+    )
 
 
 def cancel_all(handoff: Handoff, *, reason: str) -> None:
-    cancel_reminders(subject_type=HANDOFF, subject_id=handoff.pk, reason=reason)
+    cancel_reminders(subject_type=SubjectType.HANDOFF, subject_id=handoff.pk, reason=reason)
     restriction_ids = Restriction.objects.filter(version__handoff=handoff).values_list(
         "pk", flat=True
     )
     for restriction_id in restriction_ids:
-        cancel_reminders(subject_type="restriction", subject_id=restriction_id, reason=reason)
+        cancel_reminders(
+            subject_type=SubjectType.RESTRICTION, subject_id=restriction_id, reason=reason
+        )
 
 
 def _acknowledge_reminder(handoff: Handoff, number: int, due: datetime.datetime) -> None:
@@ -189,7 +196,7 @@ def _restriction_reviews(handoff: Handoff, version: PacketVersion) -> None:
             kind=Kind.RESTRICTION_REVIEW,
             recipient=handoff.therapist,
             due_at=max(due, timezone.now()),
-            subject_type="restriction",
+            subject_type=SubjectType.RESTRICTION,
             subject_id=restriction.pk,
             key=f"restriction_review:{restriction.pk}",
         )
@@ -215,13 +222,7 @@ def _schedule_nudge(handoff: Handoff) -> None:
 
 
 def _handoff(reminder: Reminder) -> Handoff | None:
-    return (
-        Handoff.objects.select_related(
-            "patient", "patient__user", "clinic", "gym", "therapist", "trainer"
-        )
-        .filter(pk=reminder.subject_id)
-        .first()
-    )
+    return Handoff.objects.with_parties().filter(pk=reminder.subject_id).first()
 
 
 def _notice(
@@ -234,7 +235,7 @@ def _notice(
         body=body,
         link=link,
         urgent=urgent,
-        subject_type=HANDOFF if link.startswith("/handoffs/") else "",
+        subject_type=SubjectType.HANDOFF if link.startswith("/handoffs/") else "",
         subject_id=int(link.split("/")[2]) if link.startswith("/handoffs/") else None,
     )
 
@@ -259,7 +260,7 @@ def on_acknowledge_reminder(reminder: Reminder) -> Notice | None:
     handoff = _handoff(reminder)
     if handoff is None or handoff.status not in Handoff.OPEN_STATUSES:
         return None
-    latest = handoff.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    latest = handoff.versions.newest_first().values_list("number", flat=True).first() or 0
     if (handoff.acknowledged_version or 0) >= latest:
         return None
     # Until acknowledged: the next reminder a day after this one (or after now, if the sweep
@@ -345,7 +346,7 @@ def on_restriction_review(reminder: Reminder) -> Notice | None:
     if restriction is None:
         return None
     handoff = restriction.version.handoff
-    latest = handoff.versions.order_by("-number").values_list("pk", flat=True).first()
+    latest = handoff.versions.newest_first().values_list("pk", flat=True).first()
     if handoff.status not in Handoff.OPEN_STATUSES or latest != restriction.version_id:
         return None
     return _notice(
@@ -416,7 +417,7 @@ def schedule_certification_reminders(now: datetime.datetime | None = None) -> in
                 kind=Kind.CERTIFICATION_EXPIRING,
                 recipient_id=user_id,
                 due_at=now,
-                subject_type="certification",
+                subject_type=SubjectType.CERTIFICATION,
                 subject_id=certification_id,
             )
             for key, (certification_id, user_id) in wanted.items()
@@ -438,8 +439,3 @@ HANDLERS = {
     Kind.CONSENT_EXPIRING: on_consent_expiring,
     Kind.CERTIFICATION_EXPIRING: on_certification_expiring,
 }
-
-
-def register() -> None:
-    for kind, handler in HANDLERS.items():
-        register_reminder_handler(kind, handler)

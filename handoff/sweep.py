@@ -12,11 +12,9 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
-from config.errors import Conflict
-from handoff import reminders
+from core.errors import Conflict
 from handoff.models import Consent, Handoff
 from handoff.services import expire_consent, expire_handoff
-from notifications.services import register_sweep_step
 
 logger = logging.getLogger("baton.handoff")
 
@@ -50,9 +48,3 @@ def revoke_expired_consents(now: datetime.datetime | None = None) -> int:
     for consent in candidates[: settings.SWEEP_BATCH_SIZE]:
         closed += len(expire_consent(consent, now=now))
     return closed
-
-
-def register() -> None:
-    register_sweep_step("expire_overdue_handoffs", expire_overdue_handoffs)
-    register_sweep_step("revoke_expired_consents", revoke_expired_consents)
-    register_sweep_step("certification_reminders", reminders.schedule_certification_reminders)

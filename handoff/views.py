@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from handoff.audit import record_access
+from audit.services import record_access
+from core.subjects import SubjectType
 from handoff.models import Handoff
-from handoff.roles import actor_for
 from handoff.selectors import access_handoff, handoffs_visible_to
 from handoff.vocabularies import ALWAYS_ESCALATE, Symptom
+from organisations.roles import actor_for
 
 LIST_LIMIT = 100
 
@@ -28,10 +29,10 @@ def handoff_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at")[:LIST_LIMIT]
     )
     record_access(
-        request, action="list", object_type="handoff", object_ids=[h.pk for h in handoffs]
+        request, action="list", object_type=SubjectType.HANDOFF, object_ids=[h.pk for h in handoffs]
     )
     patients = sorted({h.patient_id for h in handoffs})
-    record_access(request, action="list", object_type="patient", object_ids=patients)
+    record_access(request, action="list", object_type=SubjectType.PATIENT, object_ids=patients)
     context = {"handoffs": handoffs, "role": actor_for(request.user).role}
     return render(request, "handoff/list.html", context)
 
@@ -40,12 +41,14 @@ def handoff_list(request: HttpRequest) -> HttpResponse:
 def handoff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     handoff = access_handoff(request.user, pk)
     version = (
-        handoff.versions.order_by("-number")
+        handoff.versions.newest_first()
         .prefetch_related("program__exercise", "restrictions")
         .first()
     )
-    record_access(request, action="read", object_type="handoff", object_ids=[handoff.pk])
-    record_access(request, action="read", object_type="patient", object_ids=[handoff.patient_id])
+    record_access(request, action="read", object_type=SubjectType.HANDOFF, object_ids=[handoff.pk])
+    record_access(
+        request, action="read", object_type=SubjectType.PATIENT, object_ids=[handoff.patient_id]
+    )
     red_flags = []
     if version is not None:
         red_flags = [Symptom(code).label for code in version.red_flags]

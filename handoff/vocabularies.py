@@ -1,4 +1,4 @@
-"""The packet's vocabularies (API.md, "Vocabularies")."""
+"""The packet's vocabularies (docs/api.md, "Vocabularies")."""
 
 from django.db import models
 

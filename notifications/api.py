@@ -1,4 +1,4 @@
-"""``notifications/`` and ``preferences/`` under ``/api/v1/`` (API.md).
+"""``notifications/`` and ``preferences/`` under ``/api/v1/`` (docs/api.md).
 
 Every read goes through ``notifications.selectors``: a user reaches their own notifications and
 nobody else's (another user's id answers 404, as if it did not exist).
@@ -17,7 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.validators import validate_time_zone
+from core.subjects import SubjectType
+from core.validators import validate_time_zone
 from notifications import services
 from notifications.kinds import Kind
 from notifications.models import Notification, Preference
@@ -60,7 +61,7 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
     @extend_schema_field(OpenApiTypes.INT)
     def get_handoff(self, notification: Notification) -> int | None:
         """The handoff's id when the notification is about a handoff, else null."""
-        return notification.subject_id if notification.subject_type == "handoff" else None
+        return notification.subject_id if notification.subject_type == SubjectType.HANDOFF else None
 
 
 class StrictBooleanField(serializers.BooleanField):

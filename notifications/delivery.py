@@ -1,4 +1,4 @@
-"""The email delivery ledger: claim, send, record (DESIGN §6).
+"""The email delivery ledger: claim, send, record (design §6).
 
 At-least-once and idempotent:
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import math
 import random
 import smtplib
 import time
@@ -34,6 +33,7 @@ from django.utils import timezone
 
 from notifications.kinds import Kind
 from notifications.models import Delivery, Notification
+from notifications.publishing import publish_delivery
 from notifications.services import delivery_failure_handlers, next_send_time, preference_for
 
 logger = logging.getLogger("baton.notifications")
@@ -101,7 +101,7 @@ def claim_delivery(delivery_id: int, *, now: datetime.datetime | None = None) ->
     if taken_over:
         # The previous attempt's worker died (or stalled past its lease) while sending. If the
         # mail server had already accepted that message, this attempt sends it a second time:
-        # the one duplicate the design allows, and it must be visible (DESIGN §6).
+        # the one duplicate the design allows, and it must be visible (design §6).
         logger.warning(
             "delivery %s: possible duplicate: the lease of attempt %s ran out while sending; "
             "sending again on attempt %s",
@@ -365,22 +365,11 @@ def _call_failure_handlers(delivery: Delivery) -> list[Exception]:
 # --- Re-publishing a retry ----------------------------------------------------------------------
 
 
-def clamp_countdown(seconds: float) -> int:
-    """Every countdown goes through here: never longer than ``MAX_TASK_COUNTDOWN`` (300 s).
-
-    Redis holds countdown tasks as unacknowledged messages: long ones are redelivered in loops
-    or lost on restart. Longer waits are rows that the sweep picks up.
-    """
-    return max(0, min(math.ceil(seconds), settings.MAX_TASK_COUNTDOWN))
-
-
 def publish_retry(delivery_id: int) -> bool:
     """Publish the next attempt with a short countdown, if it is due within 300 seconds.
 
     Otherwise, or when the broker is down, the sweep publishes it when due. True if published.
     """
-    from notifications.tasks import deliver_notification_task
-
     row = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).first()
     if row is None:
         return False
@@ -388,9 +377,7 @@ def publish_retry(delivery_id: int) -> bool:
     if wait > settings.MAX_TASK_COUNTDOWN:
         return False
     try:
-        deliver_notification_task.apply_async(
-            args=(delivery_id,), countdown=clamp_countdown(wait), retry=False
-        )
+        publish_delivery(delivery_id, wait_seconds=wait)
     except Exception as exc:
         # Any broker failure: enqueued_at stays null, so the sweep publishes it when due.
         logger.warning("delivery %s: retry left for the sweep: %s", delivery_id, exc)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from config.validators import validate_time_zone
+from core.validators import validate_time_zone
 from notifications.kinds import Kind
 
 

@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from core.subjects import SubjectType
 from notifications.models import Delivery, Notification, Preference, Reminder
+from notifications.publishing import publish_delivery
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -201,12 +203,10 @@ def enqueue_on_commit(delivery_ids: Sequence[int]) -> None:
 
 def publish_deliveries(delivery_ids: Sequence[int]) -> int:
     """Hand delivery ids to the broker, once each, without retrying. Returns how many went."""
-    from notifications.tasks import deliver_notification_task
-
     published = 0
     for delivery_id in delivery_ids:
         try:
-            deliver_notification_task.apply_async(args=(delivery_id,), retry=False)
+            publish_delivery(delivery_id)
         except Exception as exc:
             # Any broker failure. Not lost: the rows stay pending with enqueued_at set, and the
             # sweep publishes them again once DELIVERY_GRACE has passed.
@@ -297,7 +297,7 @@ def acknowledge(
         )
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
         cancel_reminders(
-            subject_type="notification", subject_id=notification.pk, reason="acknowledged"
+            subject_type=SubjectType.NOTIFICATION, subject_id=notification.pk, reason="acknowledged"
         )
     notification.refresh_from_db()
     return notification

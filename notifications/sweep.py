@@ -1,4 +1,4 @@
-"""The periodic sweep (Celery beat, every ``SWEEP_INTERVAL``): the safety net of DESIGN §6.
+"""The periodic sweep (Celery beat, every ``SWEEP_INTERVAL``): the safety net of design §6.
 
 Each step returns how much it did and is safe to run twice at once (two beats by mistake):
 

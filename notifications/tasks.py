@@ -1,7 +1,7 @@
 """Celery tasks: thin, they carry only ids and call the services.
 
 Nothing here catches an exception: a database error propagates, the row keeps its lease or stays
-pending, and the sweep hands it out again (DESIGN §6).
+pending, and the sweep hands it out again (design §6).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from accounts.authentication import TokenAuthentication
 from accounts.models import ApiToken, Invitation
 from accounts.services import deactivate_user, invite_user, issue_token
 from accounts.tests.factories import PASSWORD
-from config.errors import Conflict
+from core.errors import Conflict
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from accounts.models import Invitation, User
 from accounts.selectors import invitation_from_token, invitation_token
 from accounts.services import accept_invitation, invite_user, revoke_invitation
 from accounts.tests.factories import PASSWORD
-from config.errors import Conflict
+from core.errors import Conflict
 from notifications.kinds import Kind
 from notifications.models import Delivery, Notification
 

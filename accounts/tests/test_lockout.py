@@ -1,4 +1,4 @@
-"""Five failures lock one (account, client address) pair for 15 minutes (API.md)."""
+"""Five failures lock one (account, client address) pair for 15 minutes (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""POST /api/v1/auth/token/: email and password in, a token out (API.md "Conventions")."""
+"""POST /api/v1/auth/token/: email and password in, a token out (docs/api.md "Conventions")."""
 
 from __future__ import annotations
 

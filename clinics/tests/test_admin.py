@@ -22,7 +22,7 @@ def operator_client(client, db):
         "/admin/gyms/gym/?q=iron",
         "/admin/gyms/gymmembership/?role__exact=trainer",
         "/admin/exercises/exercise/?q=squat&impact__exact=low",
-        "/admin/handoff/partnership/?status__exact=active",
+        "/admin/organisations/partnership/?status__exact=active",
     ],
 )
 def test_admin_lists_render_with_search_and_filters(

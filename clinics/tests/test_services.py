@@ -9,7 +9,7 @@ from accounts.models import Invitation, User
 from clinics.models import ClinicMembership, Patient
 from clinics.services import create_patient, invite_clinic_staff, update_patient
 from clinics.tests.factories import PatientFactory
-from config.errors import Conflict, Forbidden
+from core.errors import Conflict, Forbidden
 
 pytestmark = pytest.mark.django_db
 

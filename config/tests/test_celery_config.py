@@ -1,4 +1,4 @@
-"""The Celery app is configured as DESIGN §6 says: nothing lost, nothing held too long."""
+"""The Celery app is configured as design §6 says: nothing lost, nothing held too long."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``GET /healthz`` (API.md): 200 when the database and the broker answer, 503 naming the one
+"""``GET /healthz`` (docs/api.md): 200 when the database and the broker answer, 503 naming the one
 that does not; no login, no redirect, exempt from the HTTPS redirect; failed deliveries counted,
 never a reason for 503.
 

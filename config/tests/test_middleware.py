@@ -83,7 +83,7 @@ def test_static_files_keep_their_own_caching(client, settings):
 def test_no_store_leaves_anything_under_the_static_url_alone(rf):
     from django.http import HttpResponse
 
-    from config.middleware import NoStoreMiddleware
+    from core.middleware import NoStoreMiddleware
 
     def static_file(request):
         response = HttpResponse("body { }", content_type="text/css")

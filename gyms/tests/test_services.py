@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Invitation, User
-from config.errors import Conflict, Forbidden
+from core.errors import Conflict, Forbidden
 from gyms.models import Certification, GymMembership
 from gyms.services import add_certification, invite_gym_staff
 from gyms.tests.factories import GymFactory

@@ -1,4 +1,4 @@
-"""``handoffs/``, ``handoffs/{id}/`` and the lifecycle actions (API.md).
+"""``handoffs/``, ``handoffs/{id}/`` and the lifecycle actions (docs/api.md).
 
 Every view is thin: fetch through ``access_handoff`` (404 for a handoff the caller may not
 see), check the caller's part in it (403), parse the body (400), call one service (409 for an
@@ -6,7 +6,7 @@ illegal transition, with the service's sentence), and answer with the caller's r
 representation (``handoffs_common``). Actions answer 200 with the updated handoff in the shape
 of ``GET handoffs/{id}/``; creating and reassigning answer 201 with the new handoff.
 
-Who may do what, where API.md is silent, follows the services: only a therapist at the
+Who may do what, where docs/api.md is silent, follows the services: only a therapist at the
 patient's clinic edits or discards a draft (PATCH and DELETE, draft only, else 409); a clinic
 or gym admin, or a login with no role, has no use for the list (403).
 """
@@ -19,13 +19,12 @@ from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clinics.models import Clinic
-from config.errors import Forbidden
+from core.errors import Forbidden
 from handoff import services
 from handoff.api.handoffs_common import (
     BAD_FIELDS,
@@ -35,13 +34,15 @@ from handoff.api.handoffs_common import (
     TOO_LARGE,
     UNAUTHENTICATED,
     RefusalSerializer,
+    answer,
     caller,
     error,
     errors,
+    packet_spec,
+    parse,
     represent,
     require_party,
 )
-from handoff.api.handoffs_reads import for_representation, prepare
 from handoff.api.serializers_handoff_input import (
     CompleteInputSerializer,
     CreateHandoffInputSerializer,
@@ -52,29 +53,12 @@ from handoff.api.serializers_handoff_input import (
     ResumeInputSerializer,
 )
 from handoff.models import Handoff
-from handoff.roles import actor_for
 from handoff.selectors import access_handoff, handoffs_visible_to
-from handoff.services import PacketSpec, packet_spec_from_data
+from handoff.selectors.packets import for_representation
+from organisations.roles import actor_for
 
 TAGS = ["handoffs"]
 LIST_ROLES = ("therapist", "trainer", "patient")
-
-
-def parse(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    body = serializer_class(data=request.data, context={"request": request})
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
-
-
-def packet_spec(data: dict[str, Any], clinic: Clinic) -> PacketSpec:
-    """A packet left without a pain ceiling takes the clinic's default."""
-    return packet_spec_from_data(data, default_pain_ceiling=clinic.default_pain_ceiling)
-
-
-def answer(
-    request: Request, handoff: Handoff, *, action: str, status_code: int = status.HTTP_200_OK
-) -> Response:
-    return Response(represent(request, [prepare(handoff)], action=action)[0], status=status_code)
 
 
 # --- handoffs/ ---------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """What happens on a handoff: versions and their diffs, acknowledgements, consent, session logs,
-check-ins and messages (API.md). Thin views, as in ``handoffs``: fetch (404), the caller's part
+check-ins and messages (docs/api.md). Thin views, as in ``handoffs``: fetch (404), the caller's part
 (403), the body (400), one service (409), the answer.
 
-Who may do what, where API.md is silent, follows the services:
+Who may do what, where docs/api.md is silent, follows the services:
 - Lists answer on any state the caller can see; writing needs the state the service allows:
   a new version, an acknowledgement or a message while the handoff is open (sent, accepted,
   referred back); a session log or a check-in while training (accepted, referred back).
@@ -27,17 +27,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.subjects import SubjectType
 from handoff import services
-from handoff.api.handoffs import answer, packet_spec, parse
 from handoff.api.handoffs_common import (
     HANDOFF,
     Party,
+    answer,
     caller,
     errors,
     log_reads,
+    packet_spec,
+    parse,
     require_party,
 )
-from handoff.api.handoffs_reads import consent_status, with_packet_parts
 from handoff.api.serializers_handoff import PacketSerializer
 from handoff.api.serializers_handoff_activity import (
     CheckInSerializer,
@@ -57,6 +59,7 @@ from handoff.api.serializers_handoff_input import (
 )
 from handoff.models import Consent, Handoff, PacketVersion
 from handoff.selectors import access_handoff, access_handoff_for_consent
+from handoff.selectors.packets import consent_status, with_packet_parts
 
 TAGS = ["handoffs"]
 ALL_PARTIES: tuple[Party, ...] = ("therapist", "trainer", "patient")
@@ -88,8 +91,8 @@ class VersionListView(_HandoffList):
     )
     def get(self, request: Request, pk: int) -> Response:
         handoff = access_handoff(request.user, pk)
-        page = self.page_of(with_packet_parts(handoff.versions.order_by("-number")))
-        log_reads(request, "packet_version", [v.pk for v in page], action="list")
+        page = self.page_of(with_packet_parts(handoff.versions.newest_first()))
+        log_reads(request, SubjectType.PACKET_VERSION, [v.pk for v in page], action="list")
         return self.get_paginated_response(PacketSerializer(page, many=True).data)
 
     @extend_schema(
@@ -119,7 +122,7 @@ class VersionListView(_HandoffList):
             handoff, by=user, packet=packet_spec(data, handoff.clinic), change_note=change_note
         )
         version = with_packet_parts(PacketVersion.objects.filter(pk=version.pk)).get()
-        log_reads(request, "packet_version", [version.pk], action="create")
+        log_reads(request, SubjectType.PACKET_VERSION, [version.pk], action="create")
         return Response(PacketSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
@@ -139,7 +142,7 @@ class VersionDiffView(APIView):
         pair = list(with_packet_parts(handoff.versions.filter(wanted)).order_by("number"))
         if number < 2 or len(pair) != 2:
             raise Http404("No such version to compare.")
-        log_reads(request, "packet_version", [v.pk for v in pair], action="diff")
+        log_reads(request, SubjectType.PACKET_VERSION, [v.pk for v in pair], action="diff")
         return Response(services.diff_versions(pair[0], pair[1]))
 
 
@@ -192,7 +195,7 @@ def consent_body(handoff: Handoff) -> dict[str, Any]:
 
 def _consent_answer(request: Request, handoff: Handoff, *, action: str, code: int) -> Response:
     data = ConsentStateSerializer(consent_body(handoff)).data
-    log_reads(request, "patient", [handoff.patient_id], action=action)
+    log_reads(request, SubjectType.PATIENT, [handoff.patient_id], action=action)
     return Response(data, status=code)
 
 
@@ -291,7 +294,7 @@ class SessionLogListView(_HandoffList):
     def get(self, request: Request, pk: int) -> Response:
         handoff = access_handoff(request.user, pk)
         page = self.page_of(handoff.session_logs.order_by("-date", "-id"))
-        log_reads(request, "session_log", [s.pk for s in page], action="list")
+        log_reads(request, SubjectType.SESSION_LOG, [s.pk for s in page], action="list")
         return self.get_paginated_response(SessionLogSerializer(page, many=True).data)
 
     @extend_schema(
@@ -316,7 +319,7 @@ class SessionLogListView(_HandoffList):
         handoff = access_handoff(user, pk)
         require_party(handoff, user, ("patient",), "log a session")
         log = services.log_session(handoff, by=user, **parse(SessionLogInputSerializer, request))
-        log_reads(request, "session_log", [log.pk], action="create")
+        log_reads(request, SubjectType.SESSION_LOG, [log.pk], action="create")
         return Response(SessionLogSerializer(log).data, status=status.HTTP_201_CREATED)
 
 
@@ -337,7 +340,7 @@ class CheckInListView(_HandoffList):
         handoff = access_handoff(user, pk)
         require_party(handoff, user, ("therapist", "trainer"), "read check-ins")
         page = self.page_of(handoff.check_ins.select_related("author").order_by("-date", "-id"))
-        log_reads(request, "check_in", [c.pk for c in page], action="list")
+        log_reads(request, SubjectType.CHECK_IN, [c.pk for c in page], action="list")
         return self.get_paginated_response(CheckInSerializer(page, many=True).data)
 
     @extend_schema(
@@ -378,7 +381,7 @@ class MessageListView(_HandoffList):
         if require_party(handoff, user, ALL_PARTIES, "read messages") == "patient":
             messages = messages.filter(to_patient=True)
         page = self.page_of(messages)
-        log_reads(request, "message", [m.pk for m in page], action="list")
+        log_reads(request, SubjectType.MESSAGE, [m.pk for m in page], action="list")
         return self.get_paginated_response(MessageSerializer(page, many=True).data)
 
     @extend_schema(

@@ -6,8 +6,8 @@ see; ``require_party`` answers 403 for one they may see but may not act on in th
 services check the role again under their row lock; the gate here makes sure a wrong-role
 caller hears 403 before any complaint about their body.
 
-Access log (``handoff.audit``): every response that carries a handoff writes one row per
-handoff (``object_type="handoff"``) and one per patient in it (``"patient"``), with the
+Access log (``audit.services.record_access``): every response that carries a handoff writes one row per
+handoff (``object_type=SubjectType.HANDOFF``) and one per patient in it (``"patient"``), with the
 ``action`` that produced it (``read``, ``list``, ``create``, ``send``, …). Versions, diffs,
 session logs, check-ins and messages log their own rows. One ``bulk_create`` per object type.
 """
@@ -20,23 +20,26 @@ from typing import Any, Literal, cast
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
-from rest_framework import serializers
-from rest_framework.exceptions import NotAuthenticated
+from rest_framework import serializers, status
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from accounts.models import User
-from config.api import ErrorSerializer
-from config.errors import Forbidden
-from handoff.api.handoffs_reads import delivery_problems
+from accounts.permissions import caller
+from audit.services import record_access
+from clinics.models import Clinic
+from core.api import ErrorSerializer
+from core.errors import Forbidden
+from core.subjects import SubjectType
 from handoff.api.serializers_handoff import (
     PatientHandoffSerializer,
     TherapistHandoffSerializer,
     TrainerHandoffSerializer,
 )
-from handoff.audit import record_access
 from handoff.models import Handoff
-from handoff.roles import actor_for
-from handoff.services import party_of
+from handoff.selectors.packets import delivery_problems, prepare
+from handoff.services import PacketSpec, packet_spec_from_data, party_of
+from organisations.roles import actor_for
 
 Party = Literal["therapist", "trainer", "patient"]
 RoleSerializer = (
@@ -56,13 +59,6 @@ _PARTY_NAMES = {
 }
 
 
-def caller(request: Request) -> User:
-    """The logged-in user (``IsAuthenticated``, the default permission, let only them in)."""
-    if not isinstance(request.user, User):
-        raise NotAuthenticated()
-    return request.user
-
-
 def require_party(handoff: Handoff, user: User, parties: Sequence[Party], doing: str) -> Party:
     """The caller's part in a handoff they can see, or 403 if that part may not ``doing``."""
     party = party_of(handoff, user)
@@ -73,7 +69,7 @@ def require_party(handoff: Handoff, user: User, parties: Sequence[Party], doing:
 
 
 def serializer_for(user: User) -> RoleSerializer:
-    """Each role has its own serializer with its own field list (DESIGN §4)."""
+    """Each role has its own serializer with its own field list (design §4)."""
     role = actor_for(user).role
     if role not in _SERIALIZERS:  # nobody else sees a handoff: access_handoff already said 404
         raise Http404("No handoff matches the given query.")
@@ -87,8 +83,10 @@ def represent(request: Request, handoffs: Sequence[Handoff], *, action: str) -> 
     if serializer_class is not PatientHandoffSerializer:
         context["delivery_problems"] = delivery_problems(h.pk for h in handoffs)
     data = serializer_class(handoffs, many=True, context=context).data
-    log_reads(request, "handoff", [h.pk for h in handoffs], action=action)
-    log_reads(request, "patient", dict.fromkeys(h.patient_id for h in handoffs), action=action)
+    log_reads(request, SubjectType.HANDOFF, [h.pk for h in handoffs], action=action)
+    log_reads(
+        request, SubjectType.PATIENT, dict.fromkeys(h.patient_id for h in handoffs), action=action
+    )
     return list(data)
 
 
@@ -96,6 +94,23 @@ def log_reads(request: Request, object_type: str, ids: Iterable[int], *, action:
     ids = list(ids)
     if ids:
         record_access(request, action=action, object_type=object_type, object_ids=ids)
+
+
+def parse(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    body = serializer_class(data=request.data, context={"request": request})
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
+
+
+def packet_spec(data: dict[str, Any], clinic: Clinic) -> PacketSpec:
+    """A packet left without a pain ceiling takes the clinic's default."""
+    return packet_spec_from_data(data, default_pain_ceiling=clinic.default_pain_ceiling)
+
+
+def answer(
+    request: Request, handoff: Handoff, *, action: str, status_code: int = status.HTTP_200_OK
+) -> Response:
+    return Response(represent(request, [prepare(handoff)], action=action)[0], status=status_code)
 
 
 # --- Documented responses ------------------------------------------------------------------------

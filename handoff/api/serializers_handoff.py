@@ -1,7 +1,7 @@
 """How a handoff looks on the wire, one serializer per role, each with an explicit field list.
 
 - The therapist sees everything, the patient's date of birth and private notes included.
-- The trainer sees what training needs (DESIGN §4): the patient's name and contact details and
+- The trainer sees what training needs (design §4): the patient's name and contact details and
   emergency contact, never the date of birth or the clinic's private notes.
 - The patient sees their own record without the clinic's private notes.
 
@@ -18,10 +18,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from clinics.models import Patient
+from clinics.models import Patient, patient_fields_for
 from exercises.vocabularies import BodyRegion, Pattern
-from handoff.api.handoffs_reads import consent_status, latest_version
-from handoff.api.serializers_catalog import GymSummarySerializer
 from handoff.models import (
     Consent,
     FinalReport,
@@ -31,6 +29,7 @@ from handoff.models import (
     ProgramItem,
     Restriction,
 )
+from handoff.selectors.packets import consent_status, latest_version
 from handoff.vocabularies import ClearanceLevel, LimitUnit, RestrictionKind, Symptom
 from notifications.kinds import Kind
 from notifications.models import Delivery
@@ -44,14 +43,21 @@ def _enum(choices: type[models.TextChoices], description: str) -> dict[str, Any]
     return {"type": "string", "enum": list(choices.values), "description": description}
 
 
-@extend_schema_field(_enum(Symptom, "A red-flag symptom code (API.md)."), component_name="Symptom")
+@extend_schema_field(
+    _enum(Symptom, "A red-flag symptom code (docs/api.md)."), component_name="Symptom"
+)
+class GymSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class SymptomField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(Symptom.choices, **kwargs)
 
 
 @extend_schema_field(
-    _enum(RestrictionKind, "A restriction kind (API.md)."), component_name="RestrictionKind"
+    _enum(RestrictionKind, "A restriction kind (docs/api.md)."), component_name="RestrictionKind"
 )
 class RestrictionKindField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
@@ -59,7 +65,7 @@ class RestrictionKindField(serializers.ChoiceField):
 
 
 @extend_schema_field(
-    _enum(Handoff.Status, "Where the handoff is in its lifecycle (DESIGN §3)."),
+    _enum(Handoff.Status, "Where the handoff is in its lifecycle (design §3)."),
     component_name="HandoffStatus",
 )
 class HandoffStatusField(serializers.ChoiceField):
@@ -123,38 +129,18 @@ class PatientForTherapistSerializer(serializers.ModelSerializer[Patient]):
 
     class Meta:
         model = Patient
-        fields = [
-            "id",
-            "first_name",
-            "last_name",
-            "name",
-            "email",
-            "phone",
-            "date_of_birth",
-            "preferred_contact",
-            "emergency_contact",
-            "private_notes",
-        ]
+        fields = patient_fields_for("therapist")
         read_only_fields = fields
 
 
 class PatientForTrainerSerializer(serializers.ModelSerializer[Patient]):
-    """Never the date of birth and never the clinic's private notes (DESIGN §4)."""
+    """Never the date of birth and never the clinic's private notes (design §4)."""
 
     name = serializers.CharField(read_only=True)
 
     class Meta:
         model = Patient
-        fields = [
-            "id",
-            "first_name",
-            "last_name",
-            "name",
-            "email",
-            "phone",
-            "preferred_contact",
-            "emergency_contact",
-        ]
+        fields = patient_fields_for("trainer")
         read_only_fields = fields
 
 
@@ -165,17 +151,7 @@ class PatientForPatientSerializer(serializers.ModelSerializer[Patient]):
 
     class Meta:
         model = Patient
-        fields = [
-            "id",
-            "first_name",
-            "last_name",
-            "name",
-            "email",
-            "phone",
-            "date_of_birth",
-            "preferred_contact",
-            "emergency_contact",
-        ]
+        fields = patient_fields_for("patient")
         read_only_fields = fields
 
 

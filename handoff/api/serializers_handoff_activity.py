@@ -57,7 +57,7 @@ class MessageSerializer(serializers.ModelSerializer[Message]):
 
 
 class AuthorizationElementsSerializer(serializers.Serializer):
-    """What a valid authorization states (DESIGN §5), from the clinic's standard form."""
+    """What a valid authorization states (design §5), from the clinic's standard form."""
 
     information = serializers.CharField(help_text="What will be shared.")
     discloser = serializers.CharField(help_text="Who shares it: the clinic.")

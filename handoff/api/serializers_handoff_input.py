@@ -28,13 +28,13 @@ from handoff.models import (
     HandoffEvent,
     Message,
     PacketVersion,
-    Partnership,
     ProgramItem,
     Restriction,
     SessionLog,
 )
-from handoff.roles import actor_for
 from handoff.vocabularies import ClearanceLevel, LimitUnit, Symptom
+from organisations.roles import actor_for
+from organisations.selectors import partnered_gym_ids
 
 MAX_PROGRAM_ITEMS = 50
 MAX_RESTRICTIONS = 50
@@ -197,8 +197,7 @@ class TrainerIdField(serializers.PrimaryKeyRelatedField):
         return User.objects.filter(
             is_active=True,
             gym_membership__role=GymMembership.Role.TRAINER,
-            gym_membership__gym__partnerships__clinic_id=actor.clinic_id,
-            gym_membership__gym__partnerships__status=Partnership.Status.ACTIVE,
+            gym_membership__gym_id__in=partnered_gym_ids(actor.clinic_id),
         )
 
 

@@ -1,7 +1,43 @@
-from django.urls import include, path
+"""``trainers/``, ``handoffs/`` and everything under ``handoffs/{id}/`` (docs/api.md)."""
+
+from django.urls import path
+
+from handoff.api import handoffs, handoffs_activity, trainers
+
+ONE = "handoffs/<int:pk>/"
 
 urlpatterns = [
-    path("", include("handoff.api.catalog_urls")),
-    path("", include("handoff.api.patient_urls")),
-    path("", include("handoff.api.handoff_urls")),
+    path("trainers/", trainers.TrainerListView.as_view(), name="trainer-list"),
+    path("handoffs/", handoffs.HandoffListView.as_view(), name="handoff-list"),
+    path(ONE, handoffs.HandoffDetailView.as_view(), name="handoff-detail"),
+    path(f"{ONE}send/", handoffs.SendView.as_view(), name="handoff-send"),
+    path(f"{ONE}accept/", handoffs.AcceptView.as_view(), name="handoff-accept"),
+    path(f"{ONE}decline/", handoffs.DeclineView.as_view(), name="handoff-decline"),
+    path(f"{ONE}withdraw/", handoffs.WithdrawView.as_view(), name="handoff-withdraw"),
+    path(f"{ONE}refer-back/", handoffs.ReferBackView.as_view(), name="handoff-refer-back"),
+    path(f"{ONE}resume/", handoffs.ResumeView.as_view(), name="handoff-resume"),
+    path(f"{ONE}complete/", handoffs.CompleteView.as_view(), name="handoff-complete"),
+    path(f"{ONE}reassign/", handoffs.ReassignView.as_view(), name="handoff-reassign"),
+    path(f"{ONE}versions/", handoffs_activity.VersionListView.as_view(), name="handoff-versions"),
+    path(
+        f"{ONE}versions/<int:number>/diff/",
+        handoffs_activity.VersionDiffView.as_view(),
+        name="handoff-version-diff",
+    ),
+    path(
+        f"{ONE}acknowledge/",
+        handoffs_activity.AcknowledgeView.as_view(),
+        name="handoff-acknowledge",
+    ),
+    path(f"{ONE}consent/", handoffs_activity.ConsentView.as_view(), name="handoff-consent"),
+    path(
+        f"{ONE}consent/revoke/",
+        handoffs_activity.ConsentRevokeView.as_view(),
+        name="handoff-consent-revoke",
+    ),
+    path(
+        f"{ONE}sessions/", handoffs_activity.SessionLogListView.as_view(), name="handoff-sessions"
+    ),
+    path(f"{ONE}check-ins/", handoffs_activity.CheckInListView.as_view(), name="handoff-check-ins"),
+    path(f"{ONE}messages/", handoffs_activity.MessageListView.as_view(), name="handoff-messages"),
 ]

@@ -1,12 +1,9 @@
 from handoff.models.activity import CheckIn, FinalReport, Message, RedFlagReport, SessionLog
-from handoff.models.audit import AccessLog
 from handoff.models.consent import Consent
 from handoff.models.handoff import Handoff, HandoffEvent
 from handoff.models.packet import PacketVersion, ProgramItem, Restriction
-from handoff.models.partnership import Partnership
 
 __all__ = [
-    "AccessLog",
     "CheckIn",
     "Consent",
     "FinalReport",
@@ -14,7 +11,6 @@ __all__ = [
     "HandoffEvent",
     "Message",
     "PacketVersion",
-    "Partnership",
     "ProgramItem",
     "RedFlagReport",
     "Restriction",

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-# What a valid authorization to disclose health information must state (DESIGN §5).
+if TYPE_CHECKING:
+    from handoff.models.handoff import Handoff
+
+# What a valid authorization to disclose health information must state (design §5).
 REQUIRED_ELEMENTS = (
     "information",
     "discloser",
@@ -20,6 +24,28 @@ REQUIRED_ELEMENTS = (
     "no_conditioning",
     "redisclosure",
 )
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    """The one definition of "this consent covers this handoff": same patient and gym, and
+    either every trainer there or this one. ``patient``, ``gym`` and ``trainer`` may be ids or
+    ``OuterRef`` expressions (for a subquery per handoff)."""
+
+    def covering(self, *, patient: Any, gym: Any, trainer: Any) -> ConsentQuerySet:
+        return self.filter(patient_id=patient, gym_id=gym).filter(
+            Q(trainer__isnull=True) | Q(trainer_id=trainer)
+        )
+
+    def covering_handoff(self, handoff: Handoff) -> ConsentQuerySet:
+        return self.covering(
+            patient=handoff.patient_id, gym=handoff.gym_id, trainer=handoff.trainer_id
+        )
+
+    def unrevoked(self) -> ConsentQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+    def active_on(self, day: datetime.date) -> ConsentQuerySet:
+        return self.unrevoked().filter(expires_on__gte=day)
 
 
 class Consent(models.Model):
@@ -61,6 +87,8 @@ class Consent(models.Model):
     )
     revocation_note = models.CharField(max_length=500, blank=True)
 
+    objects = ConsentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-granted_at", "-id"]
         constraints = [
@@ -83,3 +111,11 @@ class Consent(models.Model):
 
     def is_active_on(self, day: datetime.date) -> bool:
         return self.revoked_at is None and self.expires_on >= day
+
+    def covers(self, handoff: Handoff) -> bool:
+        """``ConsentQuerySet.covering`` for a consent already in memory."""
+        return (
+            self.patient_id == handoff.patient_id
+            and self.gym_id == handoff.gym_id
+            and self.trainer_id in (None, handoff.trainer_id)
+        )

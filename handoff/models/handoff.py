@@ -5,6 +5,16 @@ from django.db import models
 from django.utils import timezone
 
 
+class HandoffQuerySet(models.QuerySet["Handoff"]):
+    def open(self) -> HandoffQuerySet:
+        """Sent, accepted or referred back: what counts against a trainer's capacity."""
+        return self.filter(status__in=Handoff.OPEN_STATUSES)
+
+    def with_parties(self) -> HandoffQuerySet:
+        """The people and organisations every service and page about a handoff reads."""
+        return self.select_related(*Handoff.PARTIES)
+
+
 class Handoff(models.Model):
     """One patient handed from one therapist to one trainer. Only services set ``status``."""
 
@@ -20,6 +30,7 @@ class Handoff(models.Model):
         REVOKED = "revoked", "Consent revoked"
 
     OPEN_STATUSES = (Status.SENT, Status.ACCEPTED, Status.REFERRED_BACK)
+    PARTIES = ("patient", "patient__user", "clinic", "gym", "therapist", "trainer")
     TERMINAL_STATUSES = (
         Status.DECLINED,
         Status.EXPIRED,
@@ -52,6 +63,8 @@ class Handoff(models.Model):
     reassigned_from = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reassigned_to"
     )
+
+    objects = HandoffQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from exercises.vocabularies import BodyRegion, Pattern
@@ -13,6 +13,20 @@ from handoff.vocabularies import ClearanceLevel, LimitUnit, RestrictionKind
 
 class FrozenVersionError(Exception):
     """Raised when code tries to change a packet version that has left the clinic."""
+
+
+class PacketVersionQuerySet(models.QuerySet["PacketVersion"]):
+    """The one definition of "the current version": the highest number of a handoff."""
+
+    def newest_first(self) -> PacketVersionQuerySet:
+        return self.order_by("-number")
+
+    def current_of_each(self) -> PacketVersionQuerySet:
+        """Each handoff's current version (for a prefetch over many handoffs)."""
+        newer = PacketVersion.objects.filter(
+            handoff_id=OuterRef("handoff_id"), number__gt=OuterRef("number")
+        )
+        return self.filter(~Exists(newer))
 
 
 class PacketVersion(models.Model):
@@ -44,6 +58,8 @@ class PacketVersion(models.Model):
     # symptoms apply whether or not they are listed here.
     red_flags = models.JSONField(default=list, blank=True)
     pain_ceiling = models.PositiveSmallIntegerField(default=5)
+
+    objects = PacketVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["handoff", "number"]

@@ -1,6 +1,6 @@
-"""Every state change of a handoff goes through one of these services (DESIGN §3, §8)."""
+"""Every state change of a handoff goes through one of these services (design §3, §8)."""
 
-from handoff.services._base import clinic_today, party_of
+from handoff.services._base import party_of
 from handoff.services.activity import (
     acknowledge_version,
     add_check_in,
@@ -40,7 +40,6 @@ __all__ = [
     "acknowledge_version",
     "add_check_in",
     "amend_packet",
-    "clinic_today",
     "complete_handoff",
     "consent_covering",
     "consent_request",

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from clinics.models import Clinic
-from config.errors import Conflict, Forbidden
+from core.errors import Conflict, Forbidden
+from handoff import reminders
 from handoff.models import Handoff, HandoffEvent, PacketVersion
-from handoff.roles import actor_for
+from organisations.roles import actor_for
 
 Status = Handoff.Status
 Action = HandoffEvent.Action
@@ -47,11 +46,7 @@ def lock(handoff: Handoff, *, as_seen: bool = True) -> Handoff:
     accept), it is refused rather than applied to a handoff the caller has not seen.
     """
     try:
-        locked = (
-            Handoff.objects.select_for_update(of=("self",))
-            .select_related("patient", "patient__user", "clinic", "gym", "therapist", "trainer")
-            .get(pk=handoff.pk)
-        )
+        locked = Handoff.objects.select_for_update(of=("self",)).with_parties().get(pk=handoff.pk)
     except Handoff.DoesNotExist:  # a draft discarded meanwhile
         raise Http404("No handoff matches the given query.") from None
     if as_seen and locked.status != handoff.status:
@@ -86,16 +81,29 @@ def record_event(
     )
 
 
+def close(
+    handoff: Handoff,
+    status: str,
+    *,
+    actor: User | None,
+    action: str,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> None:
+    """Move to a terminal status; nothing about this handoff needs reminding any more."""
+    previous = handoff.status
+    handoff.status = status
+    handoff.closed_at = at or timezone.now()
+    handoff.save(update_fields=["status", "closed_at", "updated_at"])
+    record_event(handoff, actor=actor, action=action, from_status=previous, note=note)
+    reminders.cancel_all(handoff, reason=f"handoff {status}")
+
+
 def current_version(handoff: Handoff) -> PacketVersion:
-    version = handoff.versions.order_by("-number").first()
+    version = handoff.versions.newest_first().first()
     if version is None:  # every handoff is created with version 1
         raise Conflict("This handoff has no packet.", code="packet_incomplete")
     return version
-
-
-def clinic_today(clinic: Clinic) -> datetime.date:
-    """Today's date where the clinic is: dates in packets and logs are clinic dates."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.time_zone))
 
 
 # --- Who may act ---------------------------------------------------------------------------------

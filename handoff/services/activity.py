@@ -11,13 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import Conflict, Forbidden
+from core.errors import Conflict, Forbidden
 from handoff import notices, reminders
 from handoff.models import CheckIn, Handoff, Message, PacketVersion, RedFlagReport, SessionLog
 from handoff.services._base import (
     Action,
     Status,
-    clinic_today,
     current_version,
     lock,
     party_of,
@@ -44,7 +43,7 @@ def symptom_codes(symptoms: Iterable[str] | None, field: str = "symptoms") -> li
 
 
 def _not_in_future(day: datetime.date, handoff: Handoff, field: str = "date") -> None:
-    if day > clinic_today(handoff.clinic):
+    if day > handoff.clinic.today():
         raise ValidationError({field: ["The date cannot be later than today."]})
 
 
@@ -76,7 +75,7 @@ def refer_back(
 def _raise_red_flag(
     handoff: Handoff, *, actor: User | None, symptoms: list[str], reason: str, **details: object
 ) -> RedFlagReport:
-    """Record why the case stops, and send it back to the therapist (DESIGN §4)."""
+    """Record why the case stops, and send it back to the therapist (design §4)."""
     report = RedFlagReport.objects.create(
         handoff=handoff,
         symptoms=symptoms,

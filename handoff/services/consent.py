@@ -1,4 +1,4 @@
-"""Consent (DESIGN §5): no packet leaves without it; revoking or expiry closes what it covers.
+"""Consent (design §5): no packet leaves without it; revoking or expiry closes what it covers.
 
 A consent belongs to a patient and a recipient gym (optionally one trainer). Its text and
 elements come from the clinic's standard authorization form and are copied at signing, so the
@@ -13,18 +13,17 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import Conflict
+from core.errors import Conflict
 from handoff import notices, reminders
 from handoff.models import Consent, Handoff
 from handoff.models.consent import REQUIRED_ELEMENTS
 from handoff.services._base import (
     Action,
     Status,
-    clinic_today,
+    close,
     lock,
     party_of,
     record_event,
@@ -86,7 +85,7 @@ def authorization_for(
 
 def consent_request(handoff: Handoff) -> dict[str, Any]:
     """What the patient would sign for this handoff: shown before consent is given."""
-    today = clinic_today(handoff.clinic)
+    today = handoff.clinic.today()
     expires_on = today + datetime.timedelta(days=settings.CONSENT_DEFAULT_DAYS)
     text, elements = authorization_for(
         handoff, signer=handoff.patient.name, signed_on=today, expires_on=expires_on
@@ -127,7 +126,7 @@ def _create_consent(
         raise Conflict(
             "This handoff is closed; start a new one to share the packet.", code="closed"
         )
-    today = clinic_today(handoff.clinic)
+    today = handoff.clinic.today()
     expires_on = _expiry(signed_on, expires_on, today)
     text, elements = authorization_for(
         handoff, signer=signer, signed_on=signed_on, expires_on=expires_on, purpose=purpose
@@ -189,7 +188,7 @@ def grant_consent(
         handoff,
         by=by,
         method=Consent.Method.PORTAL,
-        signed_on=clinic_today(handoff.clinic),
+        signed_on=handoff.clinic.today(),
         expires_on=expires_on,
         purpose=purpose,
         signer=f"{handoff.patient.name} (signed in the Baton patient portal)",
@@ -202,9 +201,7 @@ def grant_consent(
 def _covered_handoffs(consent: Consent) -> list[Handoff]:
     """Open handoffs this consent covered (whether another consent still covers them is
     decided under each handoff's lock, in ``_end_consent``)."""
-    candidates = Handoff.objects.filter(
-        patient_id=consent.patient_id, gym_id=consent.gym_id, status__in=Handoff.OPEN_STATUSES
-    )
+    candidates = Handoff.objects.open().filter(patient_id=consent.patient_id, gym_id=consent.gym_id)
     if consent.trainer_id is not None:
         candidates = candidates.filter(trainer_id=consent.trainer_id)
     return list(candidates)
@@ -225,15 +222,10 @@ def _end_consent(
         # Another handoff may have moved meanwhile (accepted, say): the revocation still applies
         # to it, so lock without comparing, then look again under the lock.
         handoff = lock(candidate, as_seen=False)
-        still_covered = consent_covering(handoff, today=clinic_today(handoff.clinic))
+        still_covered = consent_covering(handoff, today=handoff.clinic.today())
         if handoff.status not in Handoff.OPEN_STATUSES or still_covered is not None:
             continue
-        previous = handoff.status
-        handoff.status = Status.REVOKED
-        handoff.closed_at = now
-        handoff.save(update_fields=["status", "closed_at", "updated_at"])
-        record_event(handoff, actor=by, action=Action.REVOKED, from_status=previous, note=note)
-        reminders.cancel_all(handoff, reason="consent ended")
+        close(handoff, Status.REVOKED, actor=by, action=Action.REVOKED, note=note, at=now)
         notify(notices.told_everyone(handoff, notices.Kind.CONSENT_REVOKED, actor=by))
         closed.append(handoff)
     return closed
@@ -250,14 +242,8 @@ def revoke_consent(handoff: Handoff, *, by: User, note: str = "") -> list[Handof
     party = party_of(handoff, by)
     if party not in ("patient", "therapist"):
         require_patient(handoff, by, "revoke consent")
-    today = clinic_today(handoff.clinic)
-    active = Consent.objects.filter(
-        patient_id=handoff.patient_id,
-        gym_id=handoff.gym_id,
-        revoked_at__isnull=True,
-        expires_on__gte=today,
-    ).filter(Q(trainer__isnull=True) | Q(trainer_id=handoff.trainer_id))
-    consents = list(active)
+    today = handoff.clinic.today()
+    consents = list(Consent.objects.covering_handoff(handoff).active_on(today))
     if not consents:
         raise Conflict("There is no active consent to revoke.", code="no_active_consent")
     now = timezone.now()
@@ -281,7 +267,7 @@ def expire_consent(consent: Consent, *, now: datetime.datetime | None = None) ->
         .select_related("patient__clinic")
         .get(pk=consent.pk)
     )
-    today = clinic_today(consent.patient.clinic)
+    today = consent.patient.clinic.today()
     if consent.revoked_at is not None or consent.expires_on >= today:
         return []
     note = f"The consent expired on {consent.expires_on.isoformat()}."

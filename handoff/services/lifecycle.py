@@ -1,4 +1,4 @@
-"""The handoff lifecycle (DESIGN §3): one service per transition.
+"""The handoff lifecycle (design §3): one service per transition.
 
 Each service runs in one transaction: it locks the handoff, checks the precondition, changes
 the status, writes a ``HandoffEvent`` and creates the notifications and reminders it causes.
@@ -14,19 +14,18 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from clinics.models import Patient
-from config.errors import Conflict, Forbidden, Reason
+from core.errors import Conflict, Forbidden, Reason
 from gyms.models import GymMembership
 from handoff import notices, reminders
-from handoff.models import Consent, FinalReport, Handoff, PacketVersion, Partnership
+from handoff.models import Consent, FinalReport, Handoff, PacketVersion
 from handoff.services._base import (
     Action,
     Status,
-    clinic_today,
+    close,
     current_version,
     lock,
     party_of,
@@ -38,6 +37,7 @@ from handoff.services._base import (
 from handoff.services.activity import escalation_triggers, symptom_codes
 from handoff.services.packets import PacketSpec, spec_from_version, write_version
 from notifications.services import notify
+from organisations.selectors import is_active_partnership
 
 OPEN = Handoff.OPEN_STATUSES
 
@@ -61,10 +61,7 @@ def _trainer_membership(trainer) -> GymMembership:
 
 
 def _check_partnered(clinic_id: int, gym_id: int) -> None:
-    active = Partnership.objects.filter(
-        clinic_id=clinic_id, gym_id=gym_id, status=Partnership.Status.ACTIVE
-    ).exists()
-    if not active:
+    if not is_active_partnership(clinic_id=clinic_id, gym_id=gym_id):
         raise ValidationError(
             {"trainer": ["This trainer's gym has no active partnership with your clinic."]}
         )
@@ -76,7 +73,7 @@ def _check_partnered(clinic_id: int, gym_id: int) -> None:
 @transaction.atomic
 def create_handoff(*, patient: Patient, trainer, packet: PacketSpec, by) -> Handoff:
     """A therapist starts a draft for one of their clinic's patients."""
-    from handoff.roles import actor_for
+    from organisations.roles import actor_for
 
     actor = actor_for(by)
     if not actor.is_therapist:
@@ -143,17 +140,7 @@ def consent_covering(
     finds no consent.
     """
     consents = Consent.objects.select_for_update(of=("self",)) if lock else Consent.objects
-    return (
-        consents.filter(
-            patient_id=handoff.patient_id,
-            gym_id=handoff.gym_id,
-            revoked_at__isnull=True,
-            expires_on__gte=today,
-        )
-        .filter(Q(trainer__isnull=True) | Q(trainer_id=handoff.trainer_id))
-        .order_by("-expires_on")
-        .first()
-    )
+    return consents.covering_handoff(handoff).active_on(today).order_by("-expires_on").first()
 
 
 def send_refusals(
@@ -176,9 +163,7 @@ def send_refusals(
                 f"Record the patient's consent to share the packet with {handoff.gym.name} first.",
             )
         )
-    if not Partnership.objects.filter(
-        clinic_id=handoff.clinic_id, gym_id=handoff.gym_id, status=Partnership.Status.ACTIVE
-    ).exists():
+    if not is_active_partnership(clinic_id=handoff.clinic_id, gym_id=handoff.gym_id):
         reasons.append(
             Reason(
                 "partnership_inactive",
@@ -233,7 +218,7 @@ def send_handoff(handoff: Handoff, *, by: User) -> Handoff:
     if handoff.status != Status.DRAFT:
         raise refuse(handoff, "sent again", target=Status.SENT)
     version = current_version(handoff)
-    reasons = send_refusals(handoff, version, today=clinic_today(handoff.clinic))
+    reasons = send_refusals(handoff, version, today=handoff.clinic.today())
     if reasons:
         detail = "This handoff cannot be sent yet: " + " ".join(r.detail for r in reasons)
         raise Conflict(detail, code=reasons[0].code, reasons=reasons)
@@ -279,7 +264,7 @@ def decline_handoff(handoff: Handoff, *, by: User, reason: str) -> Handoff:
     require_trainer(handoff, by, "decline this handoff")
     if handoff.status != Status.SENT:
         raise refuse(handoff, "declined", target=Status.DECLINED)
-    _close(handoff, Status.DECLINED, actor=by, action=Action.DECLINED, note=reason)
+    close(handoff, Status.DECLINED, actor=by, action=Action.DECLINED, note=reason)
     notify(notices.answered(handoff, notices.Kind.HANDOFF_DECLINED, reason=reason))
     return handoff
 
@@ -293,21 +278,9 @@ def expire_handoff(handoff: Handoff, *, now: datetime.datetime | None = None) ->
         raise refuse(handoff, "expired", target=Status.EXPIRED)
     if handoff.respond_by is None or handoff.respond_by > now:
         raise Conflict("This handoff is still within its response time.", code="not_due")
-    _close(handoff, Status.EXPIRED, actor=None, action=Action.EXPIRED, note="No answer in time.")
+    close(handoff, Status.EXPIRED, actor=None, action=Action.EXPIRED, note="No answer in time.")
     notify(notices.answered(handoff, notices.Kind.HANDOFF_EXPIRED))
     return handoff
-
-
-def _close(
-    handoff: Handoff, status: str, *, actor: User | None, action: str, note: str = ""
-) -> None:
-    """Move to a terminal status; nothing about this handoff needs reminding any more."""
-    previous = handoff.status
-    handoff.status = status
-    handoff.closed_at = timezone.now()
-    handoff.save(update_fields=["status", "closed_at", "updated_at"])
-    record_event(handoff, actor=actor, action=action, from_status=previous, note=note)
-    reminders.cancel_all(handoff, reason=f"handoff {status}")
 
 
 # --- While training ---------------------------------------------------------------------------------
@@ -320,7 +293,7 @@ def withdraw_handoff(handoff: Handoff, *, by: User, reason: str) -> Handoff:
     require_therapist(handoff, by, "withdraw this handoff")
     if handoff.status not in OPEN:
         raise refuse(handoff, "withdrawn", target=Status.WITHDRAWN)
-    _close(handoff, Status.WITHDRAWN, actor=by, action=Action.WITHDRAWN, note=reason)
+    close(handoff, Status.WITHDRAWN, actor=by, action=Action.WITHDRAWN, note=reason)
     notify(notices.told_everyone(handoff, notices.Kind.HANDOFF_WITHDRAWN, actor=by, note=reason))
     return handoff
 
@@ -378,7 +351,7 @@ def complete_handoff(
                 code="red_flag_reported",
             )
         FinalReport.objects.create(handoff=handoff, author=by, **fields)
-    _close(handoff, Status.COMPLETED, actor=by, action=Action.COMPLETED)
+    close(handoff, Status.COMPLETED, actor=by, action=Action.COMPLETED)
     reminders.urgent_handled(handoff)
     notify(notices.told_everyone(handoff, notices.Kind.HANDOFF_COMPLETED, actor=by))
     return handoff

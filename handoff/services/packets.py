@@ -298,7 +298,7 @@ def _diff_items(
 
 
 def diff_versions(old: PacketVersion, new: PacketVersion) -> dict[str, Any]:
-    """What changed from ``old`` to ``new``, in the shape API.md gives for ``…/diff/``.
+    """What changed from ``old`` to ``new``, in the shape docs/api.md gives for ``…/diff/``.
 
     A program item is identified by its name, a restriction by its kind, region and pattern;
     any other difference between two items with the same identity is a change.

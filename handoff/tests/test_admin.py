@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.tests.factories import UserFactory
-from handoff.models import AccessLog
+from audit.models import AccessLog
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,9 @@ def test_the_access_log_cannot_be_changed_in_the_admin(client, operator, therapi
     entry = AccessLog.objects.create(
         actor=therapist, action="read", object_type="handoff", object_id=1
     )
-    assert client.get("/admin/handoff/accesslog/").status_code == 200
+    assert client.get("/admin/audit/accesslog/").status_code == 200
     assert (
-        client.post(f"/admin/handoff/accesslog/{entry.pk}/delete/", {"post": "yes"}).status_code
+        client.post(f"/admin/audit/accesslog/{entry.pk}/delete/", {"post": "yes"}).status_code
         == 403
     )
     assert AccessLog.objects.filter(pk=entry.pk).exists()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from audit.models import AccessLog
 from handoff import services
-from handoff.models import AccessLog
 from handoff.tests import builders
 
 from .test_api_support import STRANGERS, day, url

@@ -1,4 +1,4 @@
-"""Bad input changes nothing and never gets a 500 (API.md, Conventions).
+"""Bad input changes nothing and never gets a 500 (docs/api.md, Conventions).
 
 Each case sends one mistake to the endpoint that would take it, from the person allowed to
 send it, and checks the 400 names the field and that no row was written anywhere.
@@ -454,3 +454,11 @@ def test_numbers_past_any_column_are_404_not_500(api, therapist, make_handoff, p
     handoff = make_handoff("accepted")
 
     assert api(therapist).get(path.format(pk=handoff.pk)).status_code == 404
+
+
+def test_a_deeply_nested_body_is_a_400_not_a_500(api):
+    response = api().post(
+        "/api/v1/auth/token/", "[" * 50_000 + "]" * 50_000, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"

@@ -1,4 +1,4 @@
-"""Field allow-lists: each role's handoff has exactly its own fields (DESIGN §4).
+"""Field allow-lists: each role's handoff has exactly its own fields (design §4).
 
 A trainer never receives the patient's date of birth or the clinic's private notes, anywhere
 in any response; the patient never receives the private notes, nor anything of another

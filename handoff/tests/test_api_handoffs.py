@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from clinics.tests.factories import PatientFactory
+from core.errors import Forbidden
+from gyms.models import GymMembership
+from handoff import services
 from handoff.models import Handoff
 from handoff.tests import builders
 
@@ -262,3 +265,14 @@ def test_an_illegal_transition_is_a_409_with_a_sentence(api, trainer, make_hando
         "detail": "This handoff was already accepted.",
         "code": "invalid_transition",
     }
+
+
+def test_a_trainer_who_moved_gyms_loses_the_old_gyms_packets(make_handoff, trainer, peak, api):
+    handoff = make_handoff("accepted")
+    GymMembership.objects.filter(user=trainer).update(gym=peak)
+    trainer = type(trainer).objects.get(pk=trainer.pk)  # as the next request would load them
+    assert api(trainer).get(f"/api/v1/handoffs/{handoff.pk}/").status_code == 404
+    with pytest.raises(Forbidden):
+        services.complete_handoff(
+            handoff, by=trainer, final_report={"sessions_attended": 1, "progress": "x"}
+        )

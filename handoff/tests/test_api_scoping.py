@@ -1,4 +1,4 @@
-"""The scoping matrix: every endpoint x every persona gets exactly the access API.md gives.
+"""The scoping matrix: every endpoint x every persona gets exactly the access docs/api.md gives.
 
 The endpoints come from the URL patterns: every route under ``/api/v1/`` and every method its
 view answers must have a row in ``MATRIX``, so a new endpoint without its rows fails
@@ -330,3 +330,13 @@ def test_scoping_matrix(api, people, name, method, index):
             ids = {row["id"] for row in response.json()["results"]}
             target = world.handoff.pk if world.handoff else people["patient"].patient_record.pk
             assert (target in ids) == (persona in case.sees), persona
+
+
+def test_an_unpartnered_trainer_id_reveals_nothing(
+    therapist, patient_record, unpartnered_trainer, api
+):
+    body = {"patient": patient_record.pk, "trainer": unpartnered_trainer.pk, "packet": {}}
+    response = api(therapist).post("/api/v1/handoffs/", body, format="json")
+    assert response.status_code == 400
+    assert "partnership" not in str(response.json()["trainer"])
+    assert not Handoff.objects.exists()

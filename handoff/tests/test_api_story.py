@@ -1,4 +1,4 @@
-"""The whole story of a handoff played over HTTP only, as a client that knows only API.md would:
+"""The whole story of a handoff played over HTTP only, as a client that knows only docs/api.md would:
 every login through ``auth/token/``, every step through an endpoint, and after every step
 everyone who takes no part in the handoff still gets 404.
 """
@@ -61,7 +61,7 @@ def test_the_whole_story_over_http(client, therapist, trainer, strangers, mailbo
     accept_invitation(client, "robin@mail.example")
     robin = login("robin@mail.example", PATIENT_PASSWORD)
 
-    # 2. A draft, from a packet written as API.md shows it.
+    # 2. A draft, from a packet written as docs/api.md shows it.
     response = pt.post(
         url("handoff-list"),
         {"patient": patient_id, "trainer": trainer.pk, "packet": packet_body()},

@@ -1,6 +1,6 @@
 """Helpers shared by the handoff API tests (``test_api_*.py``); this module holds no tests.
 
-Bodies are plain JSON, written the way a client that knows only API.md would write them.
+Bodies are plain JSON, written the way a client that knows only docs/api.md would write them.
 """
 
 from __future__ import annotations
@@ -36,12 +36,12 @@ STRANGERS = (
 
 
 def day(offset: int = 0) -> str:
-    """A clinic date ``offset`` days from today, as API.md writes dates."""
+    """A clinic date ``offset`` days from today, as docs/api.md writes dates."""
     return (clinic_today() + datetime.timedelta(days=offset)).isoformat()
 
 
 def packet_body(**overrides: Any) -> dict[str, Any]:
-    """A complete packet, as in API.md's example."""
+    """A complete packet, as in docs/api.md's example."""
     body: dict[str, Any] = {
         "clearance": {
             "cleared_on": day(-2),

@@ -1,11 +1,12 @@
-"""Two actions on one handoff never both win (DESIGN §3), proven on PostgreSQL with threads."""
+"""Two actions on one handoff never both win (design §3), proven on PostgreSQL with threads."""
 
 import threading
 
 import pytest
 from django.db import connection
+from django.http import Http404
 
-from config.errors import Conflict
+from core.errors import Conflict
 from gyms.models import GymMembership
 from handoff import services
 from handoff.models import Handoff
@@ -106,3 +107,11 @@ def test_a_send_racing_a_revocation_never_sends_without_consent(
     assert not Consent.objects.filter(revoked_at__isnull=True).exists()
     # Whichever won, the packet is not out there without a consent.
     assert draft.status in (Handoff.Status.DRAFT, Handoff.Status.REVOKED)
+
+
+def test_an_action_on_a_draft_discarded_meanwhile_is_a_404(people, therapist):
+    handoff = builders.draft(**people)
+    stale = Handoff.objects.get(pk=handoff.pk)
+    services.discard_draft(handoff, by=therapist)
+    with pytest.raises(Http404):
+        services.update_draft(stale, by=therapist, packet=builders.packet())

@@ -3,9 +3,10 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from config.errors import Conflict
+from core.errors import Conflict
 from handoff import services
 from handoff.models import Consent, Handoff
 from handoff.models.consent import REQUIRED_ELEMENTS
@@ -153,3 +154,11 @@ def test_an_action_on_a_handoff_that_changed_meanwhile_is_refused(make_handoff, 
         services.withdraw_handoff(seen_by_therapist, by=therapist, reason="Moving")
     assert refused.value.code == "changed_meanwhile"
     assert "consent was revoked" in refused.value.detail
+
+
+def test_a_consent_signed_so_long_ago_that_it_expired_is_refused(people, therapist):
+    handoff = builders.draft(**people)
+    with pytest.raises(ValidationError) as refused:
+        services.record_consent(handoff, by=therapist, signed_on=datetime.date(2000, 1, 1))
+    assert "signed_on" in refused.value.message_dict
+    assert not handoff.patient.consents.exists()

@@ -1,4 +1,4 @@
-"""An email about a handoff that fails for good is reported to the sender's side (DESIGN §6)."""
+"""An email about a handoff that fails for good is reported to the sender's side (design §6)."""
 
 import smtplib
 

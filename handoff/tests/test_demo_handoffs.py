@@ -1,4 +1,4 @@
-"""The demo loader's handoffs (API.md, "Demo data")."""
+"""The demo loader's handoffs (docs/api.md, "Demo data")."""
 
 import pytest
 from django.core.management import call_command

@@ -1,7 +1,11 @@
 """A session log with a red flag or pain above the ceiling refers the handoff back at once."""
 
-import pytest
+import datetime
 
+import pytest
+from django.core.exceptions import ValidationError
+
+from core.errors import Conflict
 from handoff import services
 from handoff.models import Handoff, RedFlagReport
 from handoff.tests.builders import clinic_today
@@ -94,7 +98,6 @@ def test_a_refer_back_by_the_patient_records_their_symptoms(make_handoff, patien
 
 
 def test_session_dates_cannot_be_in_the_future(make_handoff, patient):
-    import datetime
 
     from django.core.exceptions import ValidationError
 
@@ -108,3 +111,36 @@ def test_session_dates_cannot_be_in_the_future(make_handoff, patient):
             pain=1,
         )
     assert not handoff.session_logs.exists()
+
+
+def test_a_red_flag_in_a_check_in_refers_back(make_handoff, trainer, therapist):
+    handoff = make_handoff("accepted")
+    services.add_check_in(
+        handoff,
+        by=trainer,
+        date=clinic_today(),
+        sessions_attended=4,
+        progress="Good week",
+        symptoms=["chest_pain"],
+    )
+    handoff.refresh_from_db()
+    assert handoff.status == Handoff.Status.REFERRED_BACK
+    assert RedFlagReport.objects.get(handoff=handoff).urgent_care
+    assert Notification.objects.get(recipient=therapist, kind=Kind.REFERRED_BACK).urgent
+
+
+def test_a_trainer_cannot_complete_with_red_flags_in_the_final_report(make_handoff, trainer):
+    handoff = make_handoff("accepted")
+    report = {"sessions_attended": 10, "progress": "Fine", "symptoms": ["swelling"]}
+    with pytest.raises(Conflict) as refused:
+        services.complete_handoff(handoff, by=trainer, final_report=report)
+    assert refused.value.code == "red_flag_reported"
+    handoff.refresh_from_db()
+    assert handoff.status == Handoff.Status.ACCEPTED
+
+
+def test_unknown_symptoms_in_a_final_report_are_refused(make_handoff, trainer):
+    handoff = make_handoff("accepted")
+    report = {"sessions_attended": 10, "progress": "Fine", "symptoms": ["headache"]}
+    with pytest.raises(ValidationError):
+        services.complete_handoff(handoff, by=trainer, final_report=report)

@@ -1,4 +1,4 @@
-"""Each event of DESIGN §6 tells exactly the right people, in the app and by email."""
+"""Each event of design §6 tells exactly the right people, in the app and by email."""
 
 import pytest
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from handoff.models import AccessLog
+from audit.models import AccessLog
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +44,12 @@ def test_the_list_shows_only_what_the_user_may_see(make_handoff, therapist, trai
     assert "Alex" not in client.get("/handoffs/").content.decode()
     client.force_login(therapist)
     assert "Alex" in client.get("/handoffs/").content.decode()
+
+
+def test_the_handoff_pages_audit_the_patient_too(make_handoff, therapist, client):
+    handoff = make_handoff("accepted")
+    client.force_login(therapist)
+    client.get("/handoffs/")
+    client.get(f"/handoffs/{handoff.pk}/")
+    rows = set(AccessLog.objects.filter(object_type="patient").values_list("action", "object_id"))
+    assert rows == {("list", handoff.patient_id), ("read", handoff.patient_id)}

@@ -1,4 +1,4 @@
-"""Each reminder of DESIGN §6: created by its trigger, cancelled when no longer needed, checked
+"""Each reminder of design §6: created by its trigger, cancelled when no longer needed, checked
 again when it falls due, and told to the right person at the right time."""
 
 import datetime
@@ -287,3 +287,47 @@ def test_a_certification_further_out_is_not_reminded_yet(trainer):
         expires_on=timezone.localdate() + datetime.timedelta(days=31)
     )
     assert reminders.schedule_certification_reminders() == 0
+
+
+def test_two_logs_on_one_day_keep_one_nudge_pending(make_handoff, patient):
+    handoff = make_handoff("accepted")
+    for _ in range(2):
+        services.log_session(handoff, by=patient, date=clinic_today(), completed=True, pain=1)
+    assert pending(Kind.PATIENT_NUDGE).count() == 1
+
+
+def test_resuming_starts_the_nudges_again(make_handoff, therapist):
+    handoff = make_handoff("referred_back")
+    Reminder.objects.filter(kind=Kind.PATIENT_NUDGE).update(status="cancelled")
+    services.resume_handoff(handoff, by=therapist, note="Fine to go on")
+    assert pending(Kind.PATIENT_NUDGE).count() == 1
+
+
+def test_two_amendments_leave_one_chain_of_acknowledge_reminders(make_handoff, therapist):
+    handoff = make_handoff("accepted")
+    services.amend_packet(handoff, by=therapist, packet=builders.packet(pain_ceiling=4))
+    services.amend_packet(handoff, by=therapist, packet=builders.packet(pain_ceiling=3))
+    assert pending(Kind.ACKNOWLEDGE_REMINDER).count() == 1
+
+
+def test_nudges_follow_the_patients_own_date_west_of_utc(people, patient):
+    Preference.objects.create(user=patient, time_zone="America/Los_Angeles", nudge_hour=18)
+    # 02:00 UTC on 2 Dec is still 1 Dec in Los Angeles: the nudge is three of *their* days on.
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 2, 0, tzinfo=datetime.UTC), tick=False):
+        builders.accepted(**people)
+    nudge = pending(Kind.PATIENT_NUDGE).get()
+    assert nudge.due_at == datetime.datetime(2026, 12, 5, 2, 0, tzinfo=datetime.UTC)  # 4 Dec 18:00
+
+
+def test_a_sweep_outage_does_not_turn_into_a_burst_of_nudges(people, patient):
+    from notifications.sweep import fire_due_reminders
+
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 1, 15, 0, tzinfo=datetime.UTC), tick=False
+    ):
+        builders.accepted(**people)
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 20, 15, 0, tzinfo=datetime.UTC), tick=False
+    ):
+        fire_due_reminders()
+    assert Notification.objects.filter(kind=Kind.PATIENT_NUDGE).count() == 1

@@ -1,4 +1,4 @@
-"""The demo loader (manage.py seed_demo): API.md's demo table, idempotent, DEBUG only."""
+"""The demo loader (manage.py seed_demo): docs/api.md's demo table, idempotent, DEBUG only."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from accounts.models import User
 from clinics.models import Clinic, ClinicMembership, Patient
 from gyms.models import Certification, Gym, GymMembership
 from handoff.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
-from handoff.models import Partnership
 from notifications.models import Preference
+from organisations.models import Partnership
 
 MODELS = (User, Clinic, ClinicMembership, Patient, Gym, GymMembership, Certification, Partnership)
 

@@ -1,4 +1,4 @@
-"""Who can read a handoff, by state (DESIGN §3), through the one selector every view uses."""
+"""Who can read a handoff, by state (design §3), through the one selector every view uses."""
 
 import pytest
 from django.http import Http404

@@ -4,13 +4,14 @@ import datetime
 
 import pytest
 
-from config.errors import Conflict
+from core.errors import Conflict
 from gyms.models import Certification, GymMembership
 from handoff import services
-from handoff.models import Handoff, Partnership
+from handoff.models import Handoff
 from handoff.tests import builders
 from handoff.tests.builders import clinic_today
 from notifications.models import Notification
+from organisations.models import Partnership
 
 pytestmark = pytest.mark.django_db
 

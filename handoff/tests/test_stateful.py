@@ -1,5 +1,5 @@
 """Random sequences of actions by random people never reach an illegal state, and the trainer
-can read the packet exactly when DESIGN §3 says so."""
+can read the packet exactly when design §3 says so."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,16 +10,17 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from accounts.tests.factories import UserFactory
 from clinics.tests.factories import ClinicFactory, ClinicMembershipFactory, PatientFactory
-from config.errors import Conflict, Forbidden
+from core.errors import Conflict, Forbidden
 from gyms.tests.factories import GymFactory, TrainerMembershipFactory
 from handoff import services
-from handoff.models import Handoff, Partnership
+from handoff.models import Handoff
 from handoff.selectors import handoffs_visible_to
 from handoff.tests import builders
 from handoff.tests.test_transitions import TABLE, perform
+from organisations.models import Partnership
 
 S = Handoff.Status
-# DESIGN §3 and §5, written out here rather than imported, so a wrong selector cannot agree with
+# design §3 and §5, written out here rather than imported, so a wrong selector cannot agree with
 # itself: the open states, and a completed case while the patient's consent still stands.
 OPEN = {S.SENT, S.ACCEPTED, S.REFERRED_BACK}
 ROLES = ("therapist", "trainer", "patient", "trainer2")

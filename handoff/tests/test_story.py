@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from config.errors import Conflict
+from core.errors import Conflict
 from handoff import services
 from handoff.models import FinalReport, Handoff, RedFlagReport
 from handoff.tests.builders import clinic_today, packet

@@ -1,9 +1,9 @@
-"""Every action in every state (DESIGN §3), table-driven: allowed ones move the handoff and
+"""Every action in every state (design §3), table-driven: allowed ones move the handoff and
 leave an event; forbidden ones raise a readable error and change nothing."""
 
 import pytest
 
-from config.errors import Conflict, Forbidden
+from core.errors import Conflict, Forbidden
 from handoff import services
 from handoff.models import Handoff, HandoffEvent
 from handoff.tests.builders import clinic_today, packet

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.errors import Conflict
+from core.errors import Conflict
 from handoff import services
 from handoff.models import PacketVersion
 from handoff.models.packet import FrozenVersionError

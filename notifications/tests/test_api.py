@@ -1,4 +1,4 @@
-"""notifications/ and preferences/ (API.md)."""
+"""notifications/ and preferences/ (docs/api.md)."""
 
 from __future__ import annotations
 

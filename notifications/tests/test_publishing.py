@@ -18,6 +18,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from notifications import delivery as ledger
+from notifications import publishing
 from notifications.models import Delivery
 from notifications.services import notify, publish_deliveries
 from notifications.sweep import dispatch_due_deliveries
@@ -139,9 +140,9 @@ def test_a_retry_with_the_broker_down_is_left_to_the_sweep(trainer, smtp, broker
 
 
 def test_clamp_countdown():
-    assert ledger.clamp_countdown(-5) == 0
-    assert ledger.clamp_countdown(12.2) == 13
-    assert ledger.clamp_countdown(10_000) == settings.MAX_TASK_COUNTDOWN == 300
+    assert publishing.clamp_countdown(-5) == 0
+    assert publishing.clamp_countdown(12.2) == 13
+    assert publishing.clamp_countdown(10_000) == settings.MAX_TASK_COUNTDOWN == 300
 
 
 # --- No countdown or ETA beyond 300 seconds -------------------------------------------------------

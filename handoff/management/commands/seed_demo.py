@@ -1,4 +1,4 @@
-"""Load the demo data of API.md ("Demo data"): organisations, partnerships, logins, handoffs.
+"""Load the demo data of docs/api.md ("Demo data"): organisations, partnerships, logins, handoffs.
 
 Idempotent: every row is found by its natural key (a name, an email, a pair) and created only
 when missing, so a second run changes nothing. Refuses to run unless ``DEBUG`` is on: the demo
@@ -22,8 +22,8 @@ from clinics.models import Clinic, ClinicMembership, Patient
 from clinics.services import PATIENT_QUIET_HOURS
 from gyms.models import Certification, Gym, GymMembership
 from handoff.demo_handoffs import seed_handoffs
-from handoff.models import Partnership
 from notifications.services import ensure_preference
+from organisations.models import Partnership
 
 DEMO_PASSWORD = "baton-demo-2026"  # noqa: S105 - published on purpose; DEBUG-only data
 DEMO_TIME_ZONE = "America/New_York"

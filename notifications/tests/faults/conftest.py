@@ -1,4 +1,4 @@
-"""Fixtures for the fault drills (DESIGN §6, §9; issue 7).
+"""Fixtures for the fault drills (design §6, §9; issue 7).
 
 Each drill gets its own ``redis-server`` on a free port (never the machine's), its own Celery
 queue, an SMTP server in the test process, and worker processes started on demand against the

@@ -1,0 +1,34 @@
+"""Handing delivery ids to the broker.
+
+Tasks are published by name, so the code that publishes (services, delivery) never imports the
+tasks module, which imports it: the tasks sit on top of ``notifications`` and nothing below
+them knows they exist (the way Zulip's ``queue_event_on_commit`` names its queue).
+"""
+
+from __future__ import annotations
+
+import math
+
+from celery import current_app
+from django.conf import settings
+
+DELIVER_TASK = "notifications.tasks.deliver_notification_task"
+
+
+def clamp_countdown(seconds: float) -> int:
+    """A countdown of at most ``MAX_TASK_COUNTDOWN`` (300 s) seconds.
+
+    Redis holds countdown tasks as unacknowledged messages: long ones are redelivered in loops
+    or lost on restart. Longer waits are rows that the sweep picks up.
+    """
+    return max(0, min(math.ceil(seconds), settings.MAX_TASK_COUNTDOWN))
+
+
+def publish_delivery(delivery_id: int, *, wait_seconds: float = 0) -> None:
+    """Publish one delivery task, without retrying: a broker failure raises at once, and the
+    caller leaves the row for the sweep."""
+    task = current_app.signature(DELIVER_TASK)
+    if wait_seconds > 0:
+        task.apply_async(args=(delivery_id,), countdown=clamp_countdown(wait_seconds), retry=False)
+    else:
+        task.apply_async(args=(delivery_id,), retry=False)
