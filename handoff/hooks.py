@@ -7,11 +7,13 @@ failed for good. ``HandoffConfig.ready`` calls ``connect`` once per process.
 
 from __future__ import annotations
 
+from core.subjects import SubjectType
 from handoff import reminders, sweep
 from handoff.delivery_failures import tell_the_sender
 from notifications.services import (
     register_delivery_failure_handler,
     register_reminder_handler,
+    register_subject_loader,
     register_sweep_step,
 )
 
@@ -21,6 +23,8 @@ SWEEP_STEPS = {
     "certification_reminders": reminders.schedule_certification_reminders,
 }
 DELIVERY_FAILURE_HANDLERS = [tell_the_sender]
+# The sweep loads each batch's subjects of these types in one query (``reminder.subject``).
+SUBJECT_LOADERS = {SubjectType.HANDOFF: reminders.load_handoffs}
 
 
 def connect() -> None:
@@ -30,3 +34,5 @@ def connect() -> None:
         register_sweep_step(name, step)
     for failure_handler in DELIVERY_FAILURE_HANDLERS:
         register_delivery_failure_handler(failure_handler)
+    for subject_type, loader in SUBJECT_LOADERS.items():
+        register_subject_loader(subject_type, loader)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from collections.abc import Iterable
+from typing import cast
 
 from django.conf import settings
 from django.utils import timezone
@@ -221,7 +222,19 @@ def _schedule_nudge(handoff: Handoff) -> None:
 # --- Handlers (called by the sweep when a reminder falls due) ------------------------------------------
 
 
+_MISSING = object()
+
+
+def load_handoffs(ids: list[int]) -> dict[int, object]:
+    """A sweep batch's handoffs, in one query (``notifications.services.load_subjects``)."""
+    return dict(Handoff.objects.with_parties().in_bulk(ids))
+
+
 def _handoff(reminder: Reminder) -> Handoff | None:
+    """The reminder's handoff: loaded with the batch by the sweep, else read now."""
+    subject = getattr(reminder, "subject", _MISSING)
+    if subject is not _MISSING:
+        return cast("Handoff | None", subject)
     return Handoff.objects.with_parties().filter(pk=reminder.subject_id).first()
 
 

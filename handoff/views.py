@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from audit.services import record_access
+from audit.services import record_accesses
 from core.subjects import SubjectType
 from handoff.models import Handoff
 from handoff.selectors import access_handoff, handoffs_visible_to
+from handoff.selectors.packets import with_packet_parts
 from handoff.vocabularies import ALWAYS_ESCALATE, Symptom
 from organisations.roles import actor_for
 
@@ -25,14 +26,25 @@ LIST_LIMIT = 100
 def handoff_list(request: HttpRequest) -> HttpResponse:
     handoffs = list(
         handoffs_visible_to(request.user)
-        .select_related("patient", "trainer", "gym", "clinic")
-        .order_by("-created_at")[:LIST_LIMIT]
-    )
-    record_access(
-        request, action="list", object_type=SubjectType.HANDOFF, object_ids=[h.pk for h in handoffs]
+        .select_related("patient", "trainer", "gym")
+        .only(
+            "id",
+            "status",
+            "created_at",
+            "patient_id",
+            "patient__first_name",
+            "patient__last_name",
+            "trainer__name",
+            "gym__name",
+        )
+        .order_by("-created_at", "-id")[:LIST_LIMIT]
     )
     patients = sorted({h.patient_id for h in handoffs})
-    record_access(request, action="list", object_type=SubjectType.PATIENT, object_ids=patients)
+    record_accesses(
+        request,
+        action="list",
+        objects={SubjectType.HANDOFF: [h.pk for h in handoffs], SubjectType.PATIENT: patients},
+    )
     context = {"handoffs": handoffs, "role": actor_for(request.user).role}
     return render(request, "handoff/list.html", context)
 
@@ -40,14 +52,11 @@ def handoff_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def handoff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     handoff = access_handoff(request.user, pk)
-    version = (
-        handoff.versions.newest_first()
-        .prefetch_related("program__exercise", "restrictions")
-        .first()
-    )
-    record_access(request, action="read", object_type=SubjectType.HANDOFF, object_ids=[handoff.pk])
-    record_access(
-        request, action="read", object_type=SubjectType.PATIENT, object_ids=[handoff.patient_id]
+    version = with_packet_parts(handoff.versions.newest_first()).first()
+    record_accesses(
+        request,
+        action="read",
+        objects={SubjectType.HANDOFF: [handoff.pk], SubjectType.PATIENT: [handoff.patient_id]},
     )
     red_flags = []
     if version is not None:

@@ -17,17 +17,21 @@ At-least-once and idempotent:
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import random
 import smtplib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, InterfaceError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Model, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -83,6 +87,13 @@ def claim_delivery(delivery_id: int, *, now: datetime.datetime | None = None) ->
     worker never loses its row.
     """
     now = now or timezone.now()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        delivery, taken_over = _claim_in_one_statement(delivery_id, now)
+        if delivery is None:
+            return None
+        if taken_over:
+            _log_takeover(delivery)
+        return delivery
     lease = {
         "status": Delivery.Status.SENDING,
         "lease_until": now + settings.DELIVERY_LEASE,
@@ -99,17 +110,94 @@ def claim_delivery(delivery_id: int, *, now: datetime.datetime | None = None) ->
         # Read back inside the transaction: nobody else can change the row before we commit.
         delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
     if taken_over:
-        # The previous attempt's worker died (or stalled past its lease) while sending. If the
-        # mail server had already accepted that message, this attempt sends it a second time:
-        # the one duplicate the design allows, and it must be visible (design §6).
-        logger.warning(
-            "delivery %s: possible duplicate: the lease of attempt %s ran out while sending; "
-            "sending again on attempt %s",
-            delivery_id,
-            delivery.attempts - 1,
-            delivery.attempts,
-        )
+        _log_takeover(delivery)
     return delivery
+
+
+def _log_takeover(delivery: Delivery) -> None:
+    # The previous attempt's worker died (or stalled past its lease) while sending. If the
+    # mail server had already accepted that message, this attempt sends it a second time:
+    # the one duplicate the design allows, and it must be visible (DESIGN §6).
+    logger.warning(
+        "delivery %s: possible duplicate: the lease of attempt %s ran out while sending; "
+        "sending again on attempt %s",
+        delivery.pk,
+        delivery.attempts - 1,
+        delivery.attempts,
+    )
+
+
+def _claim_in_one_statement(
+    delivery_id: int, now: datetime.datetime
+) -> tuple[Delivery | None, bool]:
+    """PostgreSQL: the same two conditional UPDATEs, each returning the claimed row with its
+    notification and recipient in the same statement (``UPDATE … RETURNING`` in a CTE).
+
+    One round trip for a due row instead of a transaction of three or four, and the row read
+    back is exactly the row this statement wrote, so nothing can change it in between. The
+    second statement runs only when the first claimed nothing: a takeover, or nothing to do.
+    Row locking and the WHERE re-check on a concurrent UPDATE are PostgreSQL's, as before.
+    """
+    lease_until = now + settings.DELIVERY_LEASE
+    for condition, taken_over in ((_DUE_SQL, False), (_EXPIRED_SQL, True)):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _claim_sql().format(condition=condition),
+                [Delivery.Status.SENDING, lease_until, delivery_id, now],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return _claimed_from_row(row), taken_over
+    return None, False
+
+
+def _columns(model: type[Model]) -> list[str]:
+    return [str(f.column) for f in model._meta.concrete_fields]
+
+
+def _attnames(model: type[Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def _claimed_from_row(row: Sequence[Any]) -> Delivery:
+    """The claimed delivery, its notification and recipient, from one row of the claim."""
+    db = connection.alias
+    user_model = get_user_model()
+    d, n = len(_columns(Delivery)), len(_columns(Notification))
+    delivery = Delivery.from_db(db, _attnames(Delivery), row[:d])
+    notification = Notification.from_db(db, _attnames(Notification), row[d : d + n])
+    notification.recipient = user_model.from_db(db, _attnames(user_model), row[d + n :])
+    delivery.notification = notification
+    return delivery
+
+
+@functools.cache
+def _claim_sql() -> str:
+    """The claim statement; ``{condition}`` is ``_DUE_SQL`` or ``_EXPIRED_SQL``. Identifiers
+    come from the models' metadata; every value is a query parameter."""
+    q = connection.ops.quote_name
+    user_model = get_user_model()
+
+    def cols(prefix: str, model: type[Model]) -> str:
+        return ", ".join(f"{prefix}.{q(column)}" for column in _columns(model))
+
+    delivery = q(Delivery._meta.db_table)
+    notification = q(Notification._meta.db_table)
+    user = q(user_model._meta.db_table)
+    returning = ", ".join(q(column) for column in _columns(Delivery))
+    selected = ", ".join([cols("c", Delivery), cols("n", Notification), cols("u", user_model)])
+    update = (
+        f"UPDATE {delivery} SET status = %s, lease_until = %s, attempts = attempts + 1 "  # noqa: S608
+        f"WHERE id = %s AND {{condition}} RETURNING {returning}"
+    )
+    joins = (
+        f"JOIN {notification} n ON n.id = c.notification_id JOIN {user} u ON u.id = n.recipient_id"
+    )
+    return f"WITH claimed AS ({update}) SELECT {selected} FROM claimed c {joins}"  # noqa: S608
+
+
+_DUE_SQL = "status = 'pending' AND next_attempt_at <= %s"
+_EXPIRED_SQL = "status = 'sending' AND lease_until < %s"
 
 
 # --- Sending ----------------------------------------------------------------------------------

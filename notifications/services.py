@@ -8,6 +8,8 @@ register, which look again at the world and may decide the reminder is stale.
 What the domain apps register here (at start, from their ``AppConfig.ready``):
 
 - ``register_reminder_handler(kind, fn)``: ``fn(reminder) -> Notice | None`` (``None``: stale);
+- ``register_subject_loader(subject_type, fn)``: ``fn(ids) -> {id: subject}``, so that the sweep
+  loads a batch's subjects in one query per type (``reminder.subject`` in the handlers);
 - ``register_sweep_step(name, fn)``: ``fn() -> int``, time-driven work run by every sweep;
 - ``register_delivery_failure_handler(fn)``: ``fn(delivery)``, called in the transaction that
   marks an email delivery ``failed`` for good, so the sender's side can be told.
@@ -340,6 +342,31 @@ def register_reminder_handler(kind: str, handler: ReminderHandler) -> None:
 
 def reminder_handler(kind: str) -> ReminderHandler | None:
     return _reminder_handlers.get(kind)
+
+
+SubjectLoader = Callable[[list[int]], "dict[int, object]"]
+_subject_loaders: dict[str, SubjectLoader] = {}
+
+
+def register_subject_loader(subject_type: str, loader: SubjectLoader) -> None:
+    """Domain apps say how to load many subjects of one type at once: ``loader(ids)`` returns
+    ``{id: subject}`` in one query. The sweep loads a batch's subjects with it before asking
+    the handlers, and hands each over as ``reminder.subject`` (``None``: it no longer exists).
+    """
+    _subject_loaders[subject_type] = loader
+
+
+def load_subjects(reminders: Sequence[Reminder]) -> None:
+    """Set ``reminder.subject`` on every reminder whose subject type has a loader: one query
+    per type of subject. Reminders of other types are left without the attribute."""
+    by_type: dict[str, list[Reminder]] = {}
+    for reminder in reminders:
+        if reminder.subject_type in _subject_loaders:
+            by_type.setdefault(reminder.subject_type, []).append(reminder)
+    for subject_type, group in by_type.items():
+        found = _subject_loaders[subject_type](list({r.subject_id for r in group}))
+        for reminder in group:
+            reminder.subject = found.get(reminder.subject_id)  # type: ignore[attr-defined]
 
 
 def register_sweep_step(name: str, step: SweepStep) -> None:

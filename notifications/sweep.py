@@ -19,14 +19,15 @@ from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from notifications.delivery import claimable
 from notifications.models import Delivery, Reminder
 from notifications.services import (
     Notice,
+    load_subjects,
     notify,
     publish_deliveries,
     reminder_handler,
@@ -64,15 +65,10 @@ def fire_due_reminders(now: datetime.datetime | None = None) -> int:
 def _fire_reminder_batch(now: datetime.datetime, broken: set[int]) -> tuple[int, int]:
     """One transaction: claim a batch, ask the handlers, notify, record. (handled, batch size)"""
     with transaction.atomic():
-        batch = list(
-            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(status=Reminder.Status.PENDING, due_at__lte=now)
-            .exclude(pk__in=broken)
-            .order_by("due_at", "id")[: settings.SWEEP_BATCH_SIZE]
-        )
+        batch = list(due_reminders(now, broken))
         if not batch:
             return 0, 0
+        load_subjects(batch)  # one query per type of subject, not one per reminder
         outcomes: dict[int, Notice | str] = {}
         for reminder in batch:
             outcome = _ask_handler(reminder)
@@ -83,6 +79,17 @@ def _fire_reminder_batch(now: datetime.datetime, broken: set[int]) -> tuple[int,
         done = [r for r in batch if r.pk in outcomes]
         _record_fired(done, outcomes, now)
         return len(done), len(batch)
+
+
+def due_reminders(now: datetime.datetime, broken: set[int]) -> QuerySet[Reminder]:
+    """The next batch to claim: pending and due, oldest first (``reminder_pending_due``)."""
+    return (
+        Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient")
+        .filter(status=Reminder.Status.PENDING, due_at__lte=now)
+        .exclude(pk__in=broken)
+        .order_by("due_at", "id")[: settings.SWEEP_BATCH_SIZE]
+    )
 
 
 def _ask_handler(reminder: Reminder) -> Notice | str | None:
@@ -117,17 +124,32 @@ def _record_fired(
     notices = {pk: o for pk, o in outcomes.items() if isinstance(o, Notice)}
     sent = [r for r in done if r.pk in notices]
     notifications = notify([notices[r.pk] for r in sent], now=now)
-    by_reminder = {r.pk: n for r, n in zip(sent, notifications, strict=True)}
-    for reminder in done:
-        reminder.fired_at = now
-        reminder.notification = by_reminder.get(reminder.pk)
-        outcome = outcomes[reminder.pk]
+    _link_notifications([(r.pk, n.pk) for r, n in zip(sent, notifications, strict=True)])
+    cancelled: dict[str, list[int]] = {}
+    for pk, outcome in outcomes.items():
         if isinstance(outcome, str):
-            reminder.status = Reminder.Status.CANCELLED
-            reminder.cancelled_reason = outcome
-        else:
-            reminder.status = Reminder.Status.SENT
-    Reminder.objects.bulk_update(done, ["status", "cancelled_reason", "notification"])
+            cancelled.setdefault(outcome, []).append(pk)
+    for reason, pks in cancelled.items():  # usually one reason: stale
+        Reminder.objects.filter(pk__in=pks).update(
+            status=Reminder.Status.CANCELLED, cancelled_reason=reason
+        )
+
+
+def _link_notifications(pairs: list[tuple[int, int]]) -> None:
+    """Point each fired reminder at its notification: one statement for the batch."""
+    if not pairs:
+        return
+    if connection.vendor != "postgresql":
+        rows = [Reminder(pk=r, notification_id=n) for r, n in pairs]
+        Reminder.objects.bulk_update(rows, ["notification"])
+        return
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS r SET notification_id = v.notification_id "  # noqa: S608
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, notification_id) WHERE r.id = v.id",
+            [[p[0] for p in pairs], [p[1] for p in pairs]],
+        )
 
 
 # --- Deliveries -------------------------------------------------------------------------------

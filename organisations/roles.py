@@ -7,15 +7,14 @@ the user sets. ``actor_for`` caches the answer on the user object for the reques
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+from django.core.exceptions import ObjectDoesNotExist
 
 from accounts.models import User
 from accounts.types import AnyUser
 from clinics.models import ClinicMembership, Patient
-from clinics.selectors import membership_of as clinic_membership_of
-from clinics.selectors import patient_record_of
 from gyms.models import GymMembership
-from gyms.selectors import membership_of as gym_membership_of
 
 Role = Literal["therapist", "trainer", "patient", "clinic_admin", "gym_admin"]
 _CACHE_ATTR = "_baton_actor"
@@ -77,17 +76,34 @@ def actor_for(user: AnyUser) -> Actor:
 
 
 def _resolve(user: User) -> Actor:
-    clinic = clinic_membership_of(user)
+    """One query: the user's clinic membership, gym membership and patient record together."""
+    found = (
+        User.objects.select_related(
+            "clinic_membership__clinic", "gym_membership__gym", "patient_record__clinic"
+        )
+        .filter(pk=user.pk)
+        .first()
+    )
+    clinic = _related(found, "clinic_membership")
     if clinic is not None:
         role: Role = (
             "therapist" if clinic.role == ClinicMembership.Role.THERAPIST else "clinic_admin"
         )
         return Actor(user_id=user.pk, role=role, clinic_membership=clinic)
-    gym = gym_membership_of(user)
+    gym = _related(found, "gym_membership")
     if gym is not None:
         role = "trainer" if gym.role == GymMembership.Role.TRAINER else "gym_admin"
         return Actor(user_id=user.pk, role=role, gym_membership=gym)
-    patient = patient_record_of(user)
+    patient = _related(found, "patient_record")
     if patient is None:
         return Actor(user_id=user.pk, role=None)
     return Actor(user_id=user.pk, role="patient", patient=patient)
+
+
+def _related(user: User | None, name: str) -> Any:
+    if user is None:
+        return None
+    try:
+        return getattr(user, name)
+    except ObjectDoesNotExist:
+        return None

@@ -29,7 +29,6 @@ from handoff import services
 from handoff.api.handoffs_common import (
     BAD_FIELDS,
     HANDOFF,
-    HANDOFFS,
     NOT_FOUND,
     TOO_LARGE,
     UNAUTHENTICATED,
@@ -38,9 +37,9 @@ from handoff.api.handoffs_common import (
     caller,
     error,
     errors,
+    log_handoff_reads,
     packet_spec,
     parse,
-    represent,
     require_party,
 )
 from handoff.api.serializers_handoff_input import (
@@ -52,9 +51,9 @@ from handoff.api.serializers_handoff_input import (
     ReferBackInputSerializer,
     ResumeInputSerializer,
 )
+from handoff.api.summaries import HandoffSummarySerializer, for_summaries, summaries
 from handoff.models import Handoff
 from handoff.selectors import access_handoff, handoffs_visible_to
-from handoff.selectors.packets import for_representation
 from organisations.roles import actor_for
 
 TAGS = ["handoffs"]
@@ -88,11 +87,13 @@ class HandoffListView(generics.GenericAPIView[Handoff]):
         description=(
             "A therapist: their clinic's handoffs. A trainer: those sent to them (not drafts, "
             "not after they declined or it closed without them). A patient: their own, once "
-            "sent. Each role gets its own shape of the handoff. Every handoff on the page is "
-            "recorded in the access log."
+            "sent. Each row is a summary, the same for every role: who, where it stands and why "
+            "it needs attention; the packet, the timeline and the patient's details are only in "
+            "`GET handoffs/{id}/`. Every handoff on the page, and its patient, is recorded in "
+            "the access log."
         ),
         responses={
-            200: HANDOFFS,
+            200: HandoffSummarySerializer(many=True),
             400: OpenApiResponse(
                 OpenApiTypes.OBJECT, description='An unknown `?status=`: {"status": ["…"]}.'
             ),
@@ -102,13 +103,17 @@ class HandoffListView(generics.GenericAPIView[Handoff]):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        if actor_for(request.user).role not in LIST_ROLES:
+        role = actor_for(request.user).role
+        if role not in LIST_ROLES:
             raise Forbidden(
                 "Only therapists, trainers and patients take part in handoffs.", code="wrong_role"
             )
-        handoffs = for_representation(self.filter_queryset(self.get_queryset()))
-        page = self.paginate_queryset(handoffs) or []
-        return self.get_paginated_response(represent(request, page, action="list"))
+        page = list(
+            self.paginate_queryset(for_summaries(self.filter_queryset(self.get_queryset()))) or []
+        )
+        rows = summaries(page, role=role)
+        log_handoff_reads(request, page, action="list")
+        return self.get_paginated_response(rows)
 
     @extend_schema(
         operation_id="handoffs_create",

@@ -6,10 +6,10 @@ see; ``require_party`` answers 403 for one they may see but may not act on in th
 services check the role again under their row lock; the gate here makes sure a wrong-role
 caller hears 403 before any complaint about their body.
 
-Access log (``audit.services.record_access``): every response that carries a handoff writes one row per
+Access log (``audit.services.record_accesses``): every response that carries a handoff writes one row per
 handoff (``object_type=SubjectType.HANDOFF``) and one per patient in it (``"patient"``), with the
 ``action`` that produced it (``read``, ``list``, ``create``, ``send``, …). Versions, diffs,
-session logs, check-ins and messages log their own rows. One ``bulk_create`` per object type.
+session logs, check-ins and messages log their own rows. A response's rows are one INSERT.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.permissions import caller
-from audit.services import record_access
+from audit.services import record_accesses
 from clinics.models import Clinic
 from core.api import ErrorSerializer
 from core.errors import Forbidden
@@ -83,17 +83,21 @@ def represent(request: Request, handoffs: Sequence[Handoff], *, action: str) -> 
     if serializer_class is not PatientHandoffSerializer:
         context["delivery_problems"] = delivery_problems(h.pk for h in handoffs)
     data = serializer_class(handoffs, many=True, context=context).data
-    log_reads(request, SubjectType.HANDOFF, [h.pk for h in handoffs], action=action)
-    log_reads(
-        request, SubjectType.PATIENT, dict.fromkeys(h.patient_id for h in handoffs), action=action
-    )
+    log_handoff_reads(request, handoffs, action=action)
     return list(data)
 
 
+def log_handoff_reads(request: Request, handoffs: Sequence[Handoff], *, action: str) -> None:
+    """The handoffs and their patients, in one write."""
+    objects: dict[str, list[int]] = {
+        SubjectType.HANDOFF: [h.pk for h in handoffs],
+        SubjectType.PATIENT: list(dict.fromkeys(h.patient_id for h in handoffs)),
+    }
+    record_accesses(request, action=action, objects=objects)
+
+
 def log_reads(request: Request, object_type: str, ids: Iterable[int], *, action: str) -> None:
-    ids = list(ids)
-    if ids:
-        record_access(request, action=action, object_type=object_type, object_ids=ids)
+    record_accesses(request, action=action, objects={object_type: list(ids)})
 
 
 def parse(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -119,12 +123,6 @@ HANDOFF = PolymorphicProxySerializer(
     component_name="Handoff",
     serializers=[TherapistHandoffSerializer, TrainerHandoffSerializer, PatientHandoffSerializer],
     resource_type_field_name=None,
-)
-HANDOFFS = PolymorphicProxySerializer(
-    component_name="Handoff",
-    serializers=[TherapistHandoffSerializer, TrainerHandoffSerializer, PatientHandoffSerializer],
-    resource_type_field_name=None,
-    many=True,
 )
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Not logged in.")
 NOT_FOUND = OpenApiResponse(

@@ -230,9 +230,23 @@ class RestrictionSerializer(serializers.ModelSerializer[Restriction]):
         read_only_fields = fields
 
 
+@extend_schema_field(ClearanceSerializer(allow_null=True))
+class ClearanceField(serializers.Field):
+    """The version's clearance, null while a draft has none; one serializer for every row."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+        self.clearance = ClearanceSerializer()
+
+    def to_representation(self, version: PacketVersion) -> dict[str, Any] | None:
+        if version.cleared_on is None:
+            return None
+        return dict(self.clearance.to_representation(version))
+
+
 class PacketSerializer(serializers.ModelSerializer[PacketVersion]):
     created_by = PersonSerializer()
-    clearance = serializers.SerializerMethodField()
+    clearance = ClearanceField()
     program = ProgramItemSerializer(many=True)
     restrictions = RestrictionSerializer(many=True)
     red_flags = serializers.ListField(child=SymptomField())
@@ -251,13 +265,6 @@ class PacketSerializer(serializers.ModelSerializer[PacketVersion]):
             "pain_ceiling",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(ClearanceSerializer(allow_null=True))
-    def get_clearance(self, version: PacketVersion) -> dict[str, Any] | None:
-        """Null while a draft has no clearance yet."""
-        if version.cleared_on is None:
-            return None
-        return ClearanceSerializer(version).data
 
 
 # --- The handoff ------------------------------------------------------------------------------------
@@ -364,13 +371,24 @@ class _StaffHandoffFields(_HandoffFields):
             report = handoff.final_report
         except FinalReport.DoesNotExist:
             return None
-        return FinalReportSerializer(report).data
+        return dict(
+            self._nested("_report_serializer", FinalReportSerializer).to_representation(report)
+        )
 
     @extend_schema_field(DeliveryProblemSerializer(many=True))
     def get_delivery_problems(self, handoff: Handoff) -> list[dict[str, Any]]:
         problems = self.context.get("delivery_problems", {}).get(handoff.pk, [])
-        problems = [p for p in problems if self.concerns_me(handoff, p)]
-        return DeliveryProblemSerializer(problems, many=True).data  # type: ignore[return-value]
+        serializer = self._nested("_problem_serializer", DeliveryProblemSerializer)
+        return [
+            dict(serializer.to_representation(p)) for p in problems if self.concerns_me(handoff, p)
+        ]
+
+    def _nested(self, name: str, serializer_class: type[serializers.Serializer]) -> Any:
+        """One nested serializer per list, not one per row."""
+        serializer = self.__dict__.get(name)
+        if serializer is None:
+            serializer = self.__dict__[name] = serializer_class()
+        return serializer
 
     def concerns_me(self, handoff: Handoff, delivery: Delivery) -> bool:
         return True

@@ -104,7 +104,15 @@ class Consent(models.Model):
                 condition=Q(expires_on__gt=F("signed_on")), name="consent_expires_after_signing"
             ),
         ]
-        indexes = [models.Index(fields=["patient", "gym"])]
+        indexes = [
+            models.Index(fields=["patient", "gym"]),
+            # The sweep's revoke_expired_consents: unrevoked consents by expiry date.
+            models.Index(
+                fields=["expires_on"],
+                condition=Q(revoked_at__isnull=True),
+                name="consent_unrevoked_expiry",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Consent of {self.patient} for {self.gym}"

@@ -83,6 +83,11 @@ class Handoff(models.Model):
         indexes = [
             models.Index(fields=["clinic", "status"]),
             models.Index(fields=["trainer", "status"]),
+            # The lists, newest first (handoffs_visible_to): a page is a short index scan
+            # however long the clinic's or the trainer's history.
+            models.Index(fields=["clinic", "-created_at", "-id"], name="handoff_clinic_newest"),
+            models.Index(fields=["trainer", "-created_at", "-id"], name="handoff_trainer_newest"),
+            models.Index(fields=["patient", "-created_at", "-id"], name="handoff_patient_newest"),
             models.Index(
                 fields=["respond_by"],
                 condition=models.Q(status="sent"),

@@ -75,7 +75,12 @@ def trainers_available_to(user: AnyUser) -> QuerySet[GymMembership]:
 def access_handoff(user: AnyUser, handoff_id: object) -> Handoff:
     """The handoff if ``user`` may read it, else 404: never confirm that it exists."""
     try:
-        return handoffs_visible_to(user).with_parties().get(pk=int(str(handoff_id)))
+        return (
+            handoffs_visible_to(user)
+            .with_parties()
+            .select_related(*_ALSO_READ)
+            .get(pk=int(str(handoff_id)))
+        )
     except (Handoff.DoesNotExist, ValueError):
         raise Http404("No handoff matches the given query.") from None
 
@@ -89,6 +94,11 @@ def access_handoff_for_consent(user: AnyUser, handoff_id: object) -> Handoff:
     else:
         queryset = handoffs_visible_to(user)
     try:
-        return queryset.with_parties().get(pk=int(str(handoff_id)))
+        return queryset.with_parties().select_related(*_ALSO_READ).get(pk=int(str(handoff_id)))
     except (Handoff.DoesNotExist, ValueError):
         raise Http404("No handoff matches the given query.") from None
+
+
+# Read with the handoff, in the same query, so that its detail needs only its packet, timeline
+# and consents after it (issue 16): the final report and the reassignment link.
+_ALSO_READ = ("final_report__author", "reassigned_to")

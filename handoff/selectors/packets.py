@@ -1,9 +1,10 @@
 """The reads behind a handoff's representation, in a constant number of queries.
 
-``for_representation`` (a list) and ``prepare`` (one handoff) load exactly what the role
-serializers read: the parties, the latest packet version with its program (and exercises) and
+``prepare`` (one handoff, after ``access_handoff`` or a service) and ``for_representation`` (a
+queryset of them) load exactly what the role serializers read: the parties, the latest packet version with its program (and exercises) and
 restrictions, the timeline with its actors, the patient's consents and the reassignment link.
-Failed email deliveries are read in one query per page by ``delivery_problems``.
+Failed email deliveries are read in one query by ``delivery_problems``. The list
+(``GET handoffs/``) answers summaries instead: ``handoff.api.summaries``.
 """
 
 from __future__ import annotations
