@@ -1,5 +1,5 @@
 """``GET handoffs/`` answers summaries: who, where it stands, why it needs attention; the packet
-only in ``GET handoffs/{id}/`` (docs/api-handoff-list.md)."""
+only in ``GET handoffs/{id}/`` (docs/api.md, "The handoff summary")."""
 
 from __future__ import annotations
 
