@@ -67,7 +67,6 @@ def worker_env(tmp_path: Path, queue: str, **extra: str) -> dict[str, str]:
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(tmp_path / "mail"),
         BATON_VAR_DIR=str(tmp_path / "var"),
-        CELERY_SKIP_CHECKS="1",  # the test run has checked the project already
         LOG_LEVEL="WARNING",
     )
     env.update(extra)
