@@ -9,7 +9,8 @@ from unittest import mock
 import pytest
 from django.db import OperationalError
 
-from handoff.models import AccessLog, Handoff
+from audit.models import AccessLog
+from handoff.models import Handoff
 from notifications.delivery import send_delivery
 from notifications.models import Delivery
 
@@ -26,7 +27,7 @@ def test_a_send_whose_read_back_fails_after_commit_answers_200_and_the_email_goe
     draft = make_handoff("draft")
 
     with (
-        mock.patch("handoff.api.handoffs.prepare", side_effect=CUT),
+        mock.patch("handoff.api.handoffs_common.prepare", side_effect=CUT),
         django_capture_on_commit_callbacks(execute=False) as published,
     ):
         response = api(therapist).post(url("handoff-send", draft))
