@@ -20,6 +20,10 @@ from celery.app.task import Task
 from django.conf import settings
 from django.utils import timezone
 
+# Registers the tasks in this process: publishing goes by task name (notifications.publishing),
+# and an unregistered name is sent with ``app.send_task``, past the guard below (and past the
+# drills' own queues).
+import notifications.tasks  # noqa: F401
 from notifications import services
 from notifications.tests import backends
 

@@ -59,6 +59,7 @@ def database_url_for_workers() -> str:
 
 
 def worker_env(tmp_path: Path, queue: str, **extra: str) -> dict[str, str]:
+    (tmp_path / "var").mkdir(parents=True, exist_ok=True)  # an embedded beat's schedule file
     env = dict(os.environ)
     env.update(
         DJANGO_ENV="test",
