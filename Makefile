@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 CONCURRENCY ?= 2
 PYTEST_ARGS ?=
+# make run's worker (with the embedded beat); the drill in notifications/tests/faults runs this.
+WORKER_RUN = $(BIN)/celery -A config worker -B --concurrency $(CONCURRENCY) --loglevel INFO
 
 .PHONY: run test test-faults check worker beat bench migrate seed clean-var
 
@@ -28,9 +30,11 @@ seed: migrate
 	$(BIN)/python manage.py seed_demo
 
 ## The site at http://127.0.0.1:$(PORT) with one Celery worker and embedded beat; Ctrl-C stops both.
+## The worker runs under deploy/supervise.py: restarted if it dies, stopped (SIGKILL at the latest)
+## within TASK_TIME_LIMIT_SECONDS of Ctrl-C or SIGTERM.
 run: seed
-	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(BIN)/celery -A config worker -B --concurrency $(CONCURRENCY) --loglevel INFO & worker=$$!; \
+	@trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python deploy/supervise.py --name worker -- $(WORKER_RUN) & worker=$$!; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole suite (PostgreSQL, Redis, workers and browser tests skip unless CI=true).
@@ -53,13 +57,14 @@ check: $(VENV)/.dev-installed
 	  DATABASE_URL=postgres://baton@127.0.0.1:5432/baton CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-## A Celery worker (production runs N of these, on any hosts).
+## A Celery worker (production runs N of these, on any hosts), supervised like make run's.
 worker: $(VENV)/.runtime-installed
-	$(BIN)/celery -A config worker --concurrency $(CONCURRENCY) --loglevel INFO
+	$(BIN)/python deploy/supervise.py --name worker -- \
+	  $(BIN)/celery -A config worker --concurrency $(CONCURRENCY) --loglevel INFO
 
-## The one Celery beat (production runs exactly one).
+## The one Celery beat (production runs exactly one), supervised.
 beat: $(VENV)/.runtime-installed
-	$(BIN)/celery -A config beat --loglevel INFO
+	$(BIN)/python deploy/supervise.py --name beat -- $(BIN)/celery -A config beat --loglevel INFO
 
 ## Speed and memory benchmarks (never pass/fail tests).
 bench: $(VENV)/.dev-installed

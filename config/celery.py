@@ -7,11 +7,18 @@ from pathlib import Path
 
 from celery import Celery
 
+from config import kombu_fixes
+from notifications.heartbeat import WorkerHeartbeat
+
+kombu_fixes.apply()  # workers survive a broker outage (see the module)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("baton")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Each worker writes its heartbeat while it consumes (read by /healthz and the admin).
+app.steps["consumer"].add(WorkerHeartbeat)
 
 
 def ensure_broker_folders() -> None:

@@ -1,8 +1,14 @@
-"""``GET /healthz`` for load balancers and operators (docs/api.md).
+"""``GET /livez`` for load balancers, ``GET /healthz`` for operators and monitoring
+(docs/api.md, docs/operations.md).
 
-200 when the database and the broker answer, 503 naming the one that does not. Failed email
-deliveries are reported for operators but never make the site unhealthy: a rejected address is
-not an outage.
+``/livez``: this process answers and reaches the database; nothing else. A web node needs
+nothing more to serve requests (a broker outage delays emails, never a request: publishing
+falls back to the sweep), so the load balancer must not pull nodes when Redis is away.
+
+``/healthz``: is the work moving? The database, the broker, and what the notifications app
+reports (``notifications.health``: live workers, the last sweep, the oldest due pending
+delivery, retries and failures); 503 with each problem named when any of them is wrong.
+This module only composes the checks into HTTP answers.
 """
 
 from __future__ import annotations
@@ -14,12 +20,9 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from config.celery import app as celery_app
-from notifications.selectors import failed_delivery_count
+from notifications.health import broker_status, work_status
 
 logger = logging.getLogger("baton.health")
-
-BROKER_TIMEOUT_SECONDS = 2
 
 
 def database_status() -> str:
@@ -33,33 +36,33 @@ def database_status() -> str:
     return "ok"
 
 
-def broker_status() -> str:
-    # A broker that accepts connections but never answers must not hold the probe (and a web
-    # worker) for the transport's own socket timeout.
-    options = {
-        "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
-        "socket_timeout": BROKER_TIMEOUT_SECONDS,
-    }
-    try:
-        with celery_app.connection_for_write(transport_options=options) as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT_SECONDS)
-            client = getattr(conn.default_channel, "client", None)
-            if client is not None and hasattr(client, "ping"):
-                client.ping()  # Redis: a connected socket is not yet an answering server
-    except Exception as exc:
-        logger.warning("healthz: broker unreachable: %s", exc)
-        return f"unreachable: {type(exc).__name__}"
-    return "ok"
+@never_cache
+@require_GET
+def livez(request: HttpRequest) -> JsonResponse:
+    database = database_status()
+    return JsonResponse({"database": database}, status=200 if database == "ok" else 503)
 
 
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     database = database_status()
-    body: dict[str, object] = {
-        "database": database,
-        "broker": broker_status(),
-        "failed_deliveries": failed_delivery_count() if database == "ok" else None,
-    }
-    healthy = body["database"] == "ok" and body["broker"] == "ok"
-    return JsonResponse(body, status=200 if healthy else 503)
+    broker = broker_status()
+    body: dict[str, object] = {"database": database, "broker": broker}
+    problems: list[dict[str, str]] = []
+    if database != "ok":
+        problems.append({"code": "database_unreachable", "detail": database})
+    if broker != "ok":
+        problems.append({"code": "broker_unreachable", "detail": broker})
+    if database == "ok":
+        try:
+            work = work_status().as_dict()
+        except Exception as exc:  # the database answered SELECT 1 and failed since
+            logger.warning("healthz: work status unreadable: %s", exc)
+            problems.append({"code": "database_unreachable", "detail": type(exc).__name__})
+        else:
+            problems.extend(work.pop("problems"))  # type: ignore[arg-type]
+            body.update(work)
+    body["status"] = "failing" if problems else "ok"
+    body["problems"] = problems
+    return JsonResponse(body, status=503 if problems else 200)

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.NoStoreMiddleware",
+    # Before Axes, so that Axes still turns its own exceptions into its answer first.
+    "core.middleware.ApiServerErrorMiddleware",
     # Axes must come last: it turns a lockout raised during authentication into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -227,8 +229,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 # --- Security ------------------------------------------------------------------------------------
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
-# Load-balancer probes call /healthz over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Load-balancer and operator probes call /livez and /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
 if env_bool("SECURE_PROXY_SSL_HEADER", PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -300,6 +302,8 @@ DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 8, minimum=1)
 DELIVERY_BACKOFF_BASE = env_seconds("DELIVERY_BACKOFF_BASE_SECONDS", 30)
 DELIVERY_BACKOFF_MAX = env_seconds("DELIVERY_BACKOFF_MAX_SECONDS", 3600)
 SWEEP_INTERVAL = env_seconds("SWEEP_INTERVAL_SECONDS", 60)
+# Each worker stamps its heartbeat this often; one silent for three beats is not live.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1, maximum=300)
 SWEEP_BATCH_SIZE = env_int(
     "SWEEP_BATCH_SIZE",
     50 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 300,
@@ -342,6 +346,9 @@ else:
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that lost the broker retries for ever (backing off to 30 s), instead of exiting after
+# 100 tries (about 50 minutes): an outage ends with the workers consuming again, untouched.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "baton")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

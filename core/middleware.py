@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 
 
@@ -47,3 +49,39 @@ class NoStoreMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class ApiServerErrorMiddleware:
+    """An unhandled exception under ``/api/`` answers 500 in the API's error shape
+    (``{"detail": …, "code": "server_error"}``), never Django's HTML error page.
+
+    It is logged exactly as Django logs an uncaught exception (``django.request``, with the
+    traceback), so error reporting is unchanged. Other paths keep Django's own 500 page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not request.path.startswith("/api/") or isinstance(exception, _DJANGO_ANSWERS):
+            return None  # Django's own answer (404, 403, 400) or a page, not the API
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exception,
+            extra={"status_code": 500, "request": request},
+        )
+        return JsonResponse(
+            {
+                "detail": "Something went wrong on our side; it has been logged. "
+                "If you were changing something, check whether it was done before retrying.",
+                "code": "server_error",
+            },
+            status=500,
+        )
+
+
+_DJANGO_ANSWERS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation)

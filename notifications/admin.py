@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
-from notifications.models import Delivery, Notification, Preference, Reminder
+from notifications.health import broker_status, work_status
+from notifications.models import Delivery, Heartbeat, Notification, Preference, Reminder
 from notifications.services import retry_failed_delivery
 
 
@@ -75,3 +76,22 @@ class PreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "time_zone", "quiet_start", "quiet_end", "nudge_hour"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(ReadOnlyAdmin):
+    """Work status: the same report as ``/healthz``, with each worker's heartbeat below it."""
+
+    list_display = ["name", "kind", "pid", "started_at", "seen_at"]
+    list_filter = ["kind"]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, object] | None = None
+    ) -> HttpResponse:
+        status = work_status()
+        broker = broker_status()
+        problems = list(status.problems)
+        if broker != "ok":
+            problems.insert(0, ("broker_unreachable", broker))
+        context = {"status": status, "broker": broker, "problems": problems}
+        return super().changelist_view(request, extra_context={**(extra_context or {}), **context})

@@ -278,9 +278,23 @@ def mark_sent(claim: Claim) -> str:
             claim.delivery.pk,
             claim.attempt,
         )
+    elif claim.attempt > 1:
+        # The summary of a delivery that needed retries: one line, however many it took.
+        logger.warning(
+            "delivery %s sent on attempt %s after %s failed (last error: %s)",
+            claim.delivery.pk,
+            claim.attempt,
+            claim.attempt - 1,
+            _error_kind(claim.delivery.last_error),
+        )
     else:
         logger.info("delivery %s sent on attempt %s", claim.delivery.pk, claim.attempt)
     return SENT
+
+
+def _error_kind(error: str) -> str:
+    """The exception's name, never its text (which may quote an address)."""
+    return error.split(":", 1)[0] or "unknown"
 
 
 def _record_sent(claim: Claim, *, now: datetime.datetime) -> int:
@@ -377,12 +391,17 @@ def record_transient(claim: Claim, *, error: str) -> str:
     if updated != 1:
         logger.warning("delivery %s: attempt %s lost its lease", claim.delivery.pk, claim.attempt)
         return SKIPPED
-    logger.warning(
-        "delivery %s: attempt %s failed (%s), retry in %ds",
+    # The first failure and the outcome are logged (here, and in mark_sent or _fail); the
+    # attempts in between only at DEBUG: a mail outage must not write a line per retry.
+    logger.log(
+        logging.WARNING if claim.attempt == 1 else logging.DEBUG,
+        "delivery %s: attempt %s of %s failed (%s), retry in %ds%s",
         claim.delivery.pk,
         claim.attempt,
-        error.split(":", 1)[0],
+        settings.DELIVERY_MAX_ATTEMPTS,
+        _error_kind(error),
         delay.total_seconds(),
+        "; the outcome is logged when it is known" if claim.attempt == 1 else "",
     )
     return RETRY
 
@@ -428,7 +447,13 @@ def _fail(claim: Claim, *, error: str, why: str) -> str:
             logger.warning("delivery %s: attempt %s lost its lease", delivery.pk, claim.attempt)
             return SKIPPED
         delivery.refresh_from_db(fields=["status", "failed_at", "lease_until", "last_error"])
-        logger.error("delivery %s failed for good (%s): %s", delivery.pk, why, error)
+        logger.error(
+            "delivery %s failed for good after %s attempt(s) (%s): %s",
+            delivery.pk,
+            claim.attempt,
+            why,
+            error,
+        )
         if delivery.notification.kind != Kind.DELIVERY_FAILED:
             errors = _call_failure_handlers(delivery)
     if errors:

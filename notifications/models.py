@@ -184,3 +184,29 @@ class Preference(models.Model):
         if self.quiet_start <= self.quiet_end:
             return self.quiet_start <= local < self.quiet_end
         return local >= self.quiet_start or local < self.quiet_end  # spans midnight
+
+
+class Heartbeat(models.Model):
+    """A sign of life from what moves the work: one row per Celery worker, one for the sweep.
+
+    Workers write theirs every ``WORKER_HEARTBEAT_SECONDS`` while they are connected and
+    consuming (``notifications.heartbeat``), and delete it on a clean shutdown; the sweep stamps
+    its row at the end of every run. ``notifications.health`` reads them.
+    """
+
+    class Kind(models.TextChoices):
+        WORKER = "worker", "Worker"
+        SWEEP = "sweep", "Sweep"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # The worker's node name (``w1@host``), or "sweep".
+    name = models.CharField(max_length=255, unique=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"

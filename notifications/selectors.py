@@ -7,15 +7,10 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from notifications.models import Delivery, Notification
+from notifications.models import Notification
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-def failed_delivery_count() -> int:
-    """Deliveries that failed for good (reported by /healthz, never a reason for 503)."""
-    return Delivery.objects.filter(status=Delivery.Status.FAILED).count()
 
 
 def notifications_visible_to(user: User) -> QuerySet[Notification]:

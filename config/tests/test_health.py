@@ -1,6 +1,7 @@
-"""``GET /healthz`` (docs/api.md): 200 when the database and the broker answer, 503 naming the one
-that does not; no login, no redirect, exempt from the HTTPS redirect; failed deliveries counted,
-never a reason for 503.
+"""``GET /healthz`` (docs/api.md): 200 when the database and the broker answer and the work
+is moving, 503 naming each problem; no login, no redirect, exempt from the HTTPS redirect;
+failed deliveries counted, never a reason for 503. ``GET /livez``: the process and the
+database only. (Whether the work is moving: ``notifications/tests/test_health.py``.)
 
 The broker is swapped on the Celery app itself (the URL and transport options the health check
 connects with), and put back afterwards.
@@ -20,12 +21,14 @@ from django.conf import settings
 from django.db import OperationalError, connection
 
 from config.celery import app
+from notifications.heartbeat import record_heartbeat, record_sweep
 from notifications.models import Delivery
 from notifications.tests.builders import notify_one
 
 pytestmark = pytest.mark.django_db
 
 HEALTHZ = "/healthz"
+LIVEZ = "/livez"
 # A load balancer probe gives up after a few seconds; the answer must come before that.
 PROBE_BUDGET_SECONDS = 3.0
 # What settings.py gives every broker but the filesystem one.
@@ -37,6 +40,18 @@ NETWORK_BROKER_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
 }
+
+
+@pytest.fixture(autouse=True)
+def work_moving() -> None:
+    """A worker has just beaten and the sweep has just run: only the broker and the database
+    decide these tests."""
+    record_heartbeat("w1@test", kind="worker", pid=1, start=True)
+    record_sweep()
+
+
+def codes(response) -> list[str]:
+    return [problem["code"] for problem in response.json()["problems"]]
 
 
 @pytest.fixture
@@ -104,7 +119,9 @@ def test_healthz_is_200_on_the_filesystem_broker(client, filesystem_broker):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"database": "ok", "broker": "ok", "failed_deliveries": 0}
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"]) == ("ok", "ok", "ok")
+    assert (body["problems"], body["failed_deliveries"], body["live_workers"]) == ([], 0, 1)
 
 
 @pytest.mark.services("redis")
@@ -114,7 +131,7 @@ def test_healthz_is_200_with_real_redis(client, use_broker):
     response = client.get(HEALTHZ)
 
     assert response.status_code == 200, response.json()
-    assert response.json() == {"database": "ok", "broker": "ok", "failed_deliveries": 0}
+    assert (response.json()["broker"], response.json()["problems"]) == ("ok", [])
 
 
 def test_healthz_is_200_on_the_configured_broker(client):
@@ -136,6 +153,7 @@ def test_healthz_is_503_naming_the_broker_on_a_closed_port(client, use_broker):
     body = response.json()
     assert body["database"] == "ok"
     assert body["broker"].startswith("unreachable")
+    assert codes(response) == ["broker_unreachable"]
     assert body["failed_deliveries"] == 0
     assert seconds < PROBE_BUDGET_SECONDS, f"/healthz took {seconds:.1f}s"
 
@@ -160,7 +178,8 @@ def test_healthz_is_503_naming_the_database_when_it_is_unreachable(client, files
     assert response.json() == {
         "database": "unreachable: OperationalError",
         "broker": "ok",
-        "failed_deliveries": None,
+        "status": "failing",
+        "problems": [{"code": "database_unreachable", "detail": "unreachable: OperationalError"}],
     }
 
 
@@ -173,6 +192,7 @@ def test_healthz_names_both_when_both_are_down(client, use_broker):
     body = response.json()
     assert body["database"].startswith("unreachable")
     assert body["broker"].startswith("unreachable")
+    assert codes(response) == ["database_unreachable", "broker_unreachable"]
 
 
 # --- Failed deliveries -------------------------------------------------------------------------------
@@ -189,7 +209,7 @@ def test_failed_deliveries_are_counted_but_never_make_it_unhealthy(
     response = client.get(HEALTHZ)
 
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok", "failed_deliveries": 3}
+    assert (response.json()["failed_deliveries"], response.json()["problems"]) == (3, [])
 
 
 # --- Reachable by any probe --------------------------------------------------------------------------
@@ -226,3 +246,43 @@ def test_healthz_is_never_cached(client, filesystem_broker):
 
 def test_healthz_answers_only_get(client, filesystem_broker):
     assert client.post(HEALTHZ).status_code == 405
+
+
+# --- /livez: the load balancer's probe ------------------------------------------------------------
+
+
+def test_livez_is_200_while_the_broker_is_unreachable(client, use_broker):
+    use_broker(f"redis://127.0.0.1:{free_port()}/0", NETWORK_BROKER_OPTIONS)
+
+    assert client.get(HEALTHZ).status_code == 503  # the operators hear about it ...
+    response = client.get(LIVEZ)  # ... the load balancer keeps the node
+
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok"}
+
+
+def test_livez_is_200_with_no_worker_and_no_sweep(client, filesystem_broker):
+    from notifications.models import Heartbeat
+
+    Heartbeat.objects.all().delete()
+
+    assert client.get(HEALTHZ).status_code == 503
+    assert client.get(LIVEZ).status_code == 200
+
+
+def test_livez_is_503_when_the_database_is_unreachable(client):
+    with mock.patch.object(connection, "cursor", side_effect=OperationalError("down")):
+        response = client.get(LIVEZ)
+
+    assert response.status_code == 503
+    assert response.json() == {"database": "unreachable: OperationalError"}
+
+
+def test_livez_needs_no_login_is_never_cached_and_answers_plain_http(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    response = client.get(LIVEZ, secure=False, follow=False)
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert client.post(LIVEZ).status_code == 405

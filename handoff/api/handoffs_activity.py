@@ -34,6 +34,7 @@ from handoff.api.handoffs_common import (
     Party,
     answer,
     caller,
+    committed,
     errors,
     log_reads,
     packet_spec,
@@ -121,9 +122,18 @@ class VersionListView(_HandoffList):
         version = services.amend_packet(
             handoff, by=user, packet=packet_spec(data, handoff.clinic), change_note=change_note
         )
-        version = with_packet_parts(PacketVersion.objects.filter(pk=version.pk)).get()
-        log_reads(request, SubjectType.PACKET_VERSION, [version.pk], action="create")
-        return Response(PacketSerializer(version).data, status=status.HTTP_201_CREATED)
+
+        def read_back() -> Any:
+            full = with_packet_parts(PacketVersion.objects.filter(pk=version.pk)).get()
+            log_reads(request, SubjectType.PACKET_VERSION, [full.pk], action="create")
+            return PacketSerializer(full).data
+
+        return committed(
+            read_back,
+            summary={"id": version.pk, "number": version.number},
+            status_code=status.HTTP_201_CREATED,
+            what=f"handoff {handoff.pk} version {version.number}",
+        )
 
 
 class VersionDiffView(APIView):
@@ -194,9 +204,20 @@ def consent_body(handoff: Handoff) -> dict[str, Any]:
 
 
 def _consent_answer(request: Request, handoff: Handoff, *, action: str, code: int) -> Response:
-    data = ConsentStateSerializer(consent_body(handoff)).data
-    log_reads(request, SubjectType.PATIENT, [handoff.patient_id], action=action)
-    return Response(data, status=code)
+    def read_back() -> Any:
+        data = ConsentStateSerializer(consent_body(handoff)).data
+        log_reads(request, SubjectType.PATIENT, [handoff.patient_id], action=action)
+        return data
+
+    if request.method == "GET":
+        return Response(read_back(), status=code)
+    state = {"consent": "active", "revoke": "revoked"}.get(action)
+    return committed(
+        read_back,
+        summary={"handoff": handoff.pk, "state": state},
+        status_code=code,
+        what=f"handoff {handoff.pk} {action}",
+    )
 
 
 CONSENT_FORBIDDEN = "The caller is not the patient or a therapist at the patient's clinic."
@@ -319,8 +340,17 @@ class SessionLogListView(_HandoffList):
         handoff = access_handoff(user, pk)
         require_party(handoff, user, ("patient",), "log a session")
         log = services.log_session(handoff, by=user, **parse(SessionLogInputSerializer, request))
-        log_reads(request, SubjectType.SESSION_LOG, [log.pk], action="create")
-        return Response(SessionLogSerializer(log).data, status=status.HTTP_201_CREATED)
+
+        def read_back() -> Any:
+            log_reads(request, SubjectType.SESSION_LOG, [log.pk], action="create")
+            return SessionLogSerializer(log).data
+
+        return committed(
+            read_back,
+            summary={"id": log.pk},
+            status_code=status.HTTP_201_CREATED,
+            what=f"handoff {handoff.pk} session log {log.pk}",
+        )
 
 
 class CheckInListView(_HandoffList):
@@ -361,7 +391,12 @@ class CheckInListView(_HandoffList):
         handoff = access_handoff(user, pk)
         require_party(handoff, user, ("trainer",), "post a check-in")
         check_in = services.add_check_in(handoff, by=user, **parse(CheckInInputSerializer, request))
-        return Response(CheckInSerializer(check_in).data, status=status.HTTP_201_CREATED)
+        return committed(
+            lambda: CheckInSerializer(check_in).data,
+            summary={"id": check_in.pk},
+            status_code=status.HTTP_201_CREATED,
+            what=f"handoff {handoff.pk} check-in {check_in.pk}",
+        )
 
 
 class MessageListView(_HandoffList):
@@ -403,4 +438,9 @@ class MessageListView(_HandoffList):
         handoff = access_handoff(user, pk)
         require_party(handoff, user, ALL_PARTIES, "write about this handoff")
         message = services.post_message(handoff, by=user, **parse(MessageInputSerializer, request))
-        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        return committed(
+            lambda: MessageSerializer(message).data,
+            summary={"id": message.pk},
+            status_code=status.HTTP_201_CREATED,
+            what=f"handoff {handoff.pk} message {message.pk}",
+        )

@@ -14,9 +14,11 @@ session logs, check-ins and messages log their own rows. A response's rows are o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, cast
 
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
@@ -40,6 +42,8 @@ from handoff.models import Handoff
 from handoff.selectors.packets import delivery_problems, prepare
 from handoff.services import PacketSpec, packet_spec_from_data, party_of
 from organisations.roles import actor_for
+
+logger = logging.getLogger("baton.api")
 
 Party = Literal["therapist", "trainer", "patient"]
 RoleSerializer = (
@@ -96,6 +100,34 @@ def log_handoff_reads(request: Request, handoffs: Sequence[Handoff], *, action: 
     record_accesses(request, action=action, objects=objects)
 
 
+READ_BACK_FAILED = "read_back_failed"
+
+
+def committed(
+    read_back: Callable[[], Any], *, summary: dict[str, Any], status_code: int, what: str
+) -> Response:
+    """The answer to a write whose service has committed: what happens now cannot undo it.
+
+    ``read_back`` builds the full body and records the access (one savepoint: both or
+    neither). If it fails (a database connection cut after the commit, a bug in a serializer),
+    the caller still hears ``status_code``, with ``summary`` (ids and the new state, never
+    packet or patient content, which is only shown with its access recorded) and
+    ``"code": "read_back_failed"``: the action was done; a GET gives the details. A retry of
+    the action would be refused (409), so a 500 here would be a lie (issue 11).
+    """
+    try:
+        with transaction.atomic():
+            return Response(read_back(), status=status_code)
+    except Exception:
+        logger.exception("%s committed; reading it back failed", what)
+    body = {
+        **summary,
+        "detail": "Done. Reading the result back failed; fetch it again for the details.",
+        "code": READ_BACK_FAILED,
+    }
+    return Response(body, status=status_code)
+
+
 def log_reads(request: Request, object_type: str, ids: Iterable[int], *, action: str) -> None:
     record_accesses(request, action=action, objects={object_type: list(ids)})
 
@@ -114,7 +146,17 @@ def packet_spec(data: dict[str, Any], clinic: Clinic) -> PacketSpec:
 def answer(
     request: Request, handoff: Handoff, *, action: str, status_code: int = status.HTTP_200_OK
 ) -> Response:
-    return Response(represent(request, [prepare(handoff)], action=action)[0], status=status_code)
+    """The handoff in the caller's shape, after a service committed ``action`` on it.
+
+    If the read-back fails, the answer is still ``status_code``, with only the id and the new
+    status (``committed``).
+    """
+    return committed(
+        lambda: represent(request, [prepare(handoff)], action=action)[0],
+        summary={"id": handoff.pk, "status": handoff.status},
+        status_code=status_code,
+        what=f"handoff {handoff.pk} {action}",
+    )
 
 
 # --- Documented responses ------------------------------------------------------------------------

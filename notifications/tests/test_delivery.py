@@ -215,6 +215,48 @@ def test_transient_failures_back_off_then_succeed(pending, smtp, moment):
     assert len(smtp_outbox()) == 1
 
 
+def _retry_until_done(pending, moment) -> str:
+    """Run the delivery's attempts back to back, each when due; the final outcome."""
+    now = moment
+    while True:
+        with time_machine.travel(now, tick=False):
+            outcome = ledger.send_delivery(pending.pk)
+        if outcome != ledger.RETRY:
+            return outcome
+        now = refreshed(pending).next_attempt_at
+
+
+def test_retries_log_the_first_failure_and_one_summary_not_every_attempt(
+    pending, smtp, moment, caplog
+):
+    smtp.extend([TimeoutError("timed out")] * 4)  # attempts 1-4 fail, the fifth goes
+
+    with caplog.at_level(logging.INFO, logger="baton.notifications"):
+        assert _retry_until_done(pending, moment) == ledger.SENT
+
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage().split(" (")[0] for r in lines] == [
+        f"delivery {pending.pk}: attempt 1 of {settings.DELIVERY_MAX_ATTEMPTS} failed",
+        f"delivery {pending.pk} sent on attempt 5 after 4 failed",
+    ]
+    assert "last error: TimeoutError" in lines[-1].getMessage()
+
+
+def test_retries_that_never_succeed_log_the_first_and_the_last_attempt(
+    pending, smtp, moment, caplog, settings
+):
+    settings.DELIVERY_MAX_ATTEMPTS = 4
+    smtp.extend([TimeoutError("timed out")] * 4)
+
+    with caplog.at_level(logging.INFO, logger="baton.notifications"):
+        assert _retry_until_done(pending, moment) == ledger.FAILED
+
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 2
+    assert lines[0][0] == "WARNING" and "attempt 1 of 4 failed" in lines[0][1]
+    assert lines[1][0] == "ERROR" and "failed for good after 4 attempt(s)" in lines[1][1]
+
+
 def test_backoff_grows_with_bounded_jitter_and_a_cap(settings):
     settings.DELIVERY_BACKOFF_BASE = datetime.timedelta(seconds=30)
     settings.DELIVERY_BACKOFF_MAX = datetime.timedelta(seconds=3600)

@@ -59,6 +59,7 @@ def database_url_for_workers() -> str:
 
 
 def worker_env(tmp_path: Path, queue: str, **extra: str) -> dict[str, str]:
+    (tmp_path / "var").mkdir(parents=True, exist_ok=True)  # an embedded beat's schedule file
     env = dict(os.environ)
     env.update(
         DJANGO_ENV="test",
@@ -67,7 +68,6 @@ def worker_env(tmp_path: Path, queue: str, **extra: str) -> dict[str, str]:
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(tmp_path / "mail"),
         BATON_VAR_DIR=str(tmp_path / "var"),
-        CELERY_SKIP_CHECKS="1",  # the test run has checked the project already
         LOG_LEVEL="WARNING",
     )
     env.update(extra)

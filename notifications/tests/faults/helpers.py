@@ -16,6 +16,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -38,6 +39,7 @@ from notifications.tests.test_workers import CELERY, _tail, wait_for
 # Workers' database sessions carry this name, so a drill can find them in pg_stat_activity.
 WORKER_APPLICATION_NAME = "baton-drill-worker"
 UNFINISHED = (Delivery.Status.PENDING, Delivery.Status.SENDING)
+SUPERVISE = Path(settings.BASE_DIR) / "deploy" / "supervise.py"
 
 
 def free_port() -> int:
@@ -64,6 +66,7 @@ class Knobs:
     sweep_batch: int = 3
     sweep_interval: int = 1
     visibility_timeout: int = 400  # must exceed 300 + the task limit (config.settings)
+    heartbeat: int = 2
 
     def env(self) -> dict[str, str]:
         return {
@@ -77,6 +80,7 @@ class Knobs:
             "SWEEP_INTERVAL_SECONDS": str(self.sweep_interval),
             "SWEEP_BATCH_SIZE": str(self.sweep_batch),
             "BROKER_VISIBILITY_TIMEOUT_SECONDS": str(self.visibility_timeout),
+            "WORKER_HEARTBEAT_SECONDS": str(self.heartbeat),
         }
 
     def apply(self, django_settings: Any) -> None:
@@ -90,6 +94,8 @@ class Knobs:
         django_settings.DELIVERY_BACKOFF_BASE = seconds(seconds=self.backoff_base)
         django_settings.DELIVERY_BACKOFF_MAX = seconds(seconds=self.backoff_max)
         django_settings.SWEEP_BATCH_SIZE = self.sweep_batch
+        django_settings.SWEEP_INTERVAL = seconds(seconds=self.sweep_interval)
+        django_settings.WORKER_HEARTBEAT_SECONDS = self.heartbeat
 
 
 # --- The mail server ---------------------------------------------------------------------------
@@ -135,6 +141,10 @@ class MailServer:
         self._transient: dict[str, int] = {}
         self._refused: set[str] = set()
         self._stalls: list[Stall] = []
+        # Seconds every message waits before the 250 (sessions wait side by side): workers
+        # hold their tasks that long, so a drill can cut the broker with tasks in flight.
+        self.answer_delay = 0.0
+        self._in_data = 0
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     def start(self) -> None:
@@ -168,6 +178,11 @@ class MailServer:
     def received(self) -> Counter[Received]:
         with self._lock:
             return Counter(self._received)
+
+    def in_flight(self) -> int:
+        """Sessions that have handed over a message and not yet had their answer."""
+        with self._lock:
+            return self._in_data
 
     def rcpt_replies(self, to: str) -> list[tuple[float, int]]:
         """Every RCPT for ``to``: when (wall clock) and what the server answered."""
@@ -204,7 +219,14 @@ class MailServer:
         subject = str(message["Subject"])
         with self._lock:
             self._received.extend(Received(to.lower(), subject) for to in envelope.rcpt_tos)
-        await self._maybe_stall("DATA")
+            self._in_data += 1
+        try:
+            await self._maybe_stall("DATA")
+            if self.answer_delay:
+                await asyncio.sleep(self.answer_delay)
+        finally:
+            with self._lock:
+                self._in_data -= 1
         return "250 2.0.0 Message accepted for delivery"
 
     async def _maybe_stall(self, stage: str) -> None:
@@ -338,6 +360,14 @@ class Worker:
             logs=[self.log],
         )
 
+    def supervised_pids(self) -> list[int]:
+        """The pids the supervisor started, in order (``start_as_shipped`` workers)."""
+        return [
+            int(line.rsplit("started pid ", 1)[1].split()[0])
+            for line in self.text().splitlines()
+            if "started pid " in line
+        ]
+
     def pool_children(self) -> list[int]:
         return _children_of(self.pid)
 
@@ -397,6 +427,25 @@ class Workers:
         command += ["--concurrency", "1", "-Q", self.queue, "-n", name]
         command += ["--without-heartbeat", "--without-mingle", "--without-gossip"]
         command += ["--loglevel", "INFO"]
+        worker = Worker(name, command, self.env, self.logs_dir / f"worker{n}.log")
+        self.started.append(worker)
+        return worker
+
+    def start_as_shipped(self, *, concurrency: int = 2, extra: Sequence[str] = ()) -> Worker:
+        """A worker with the flags the README and ``deploy/`` ship (heartbeat, mingle and gossip
+        on), under the shipped supervisor (``deploy/supervise.py``), as ``make run`` runs it
+        (``extra=["-B"]``: with the embedded beat, as ``make run`` does).
+
+        Only the queue and the node name are the drill's own. ``pid`` is the supervisor's.
+        """
+        n = len(self.started)
+        name = f"w{n}-{self.queue}@%h"
+        # The supervisor's stop timeout is the task time limit (5 s here), shorter than
+        # Worker.stop's wait, so it always reaps its worker itself.
+        command = [sys.executable, str(SUPERVISE), "--name", f"worker{n}", "--"]
+        command += [str(CELERY), "-A", "config", "worker", *extra]
+        command += ["--concurrency", str(concurrency), "--loglevel", "INFO"]
+        command += ["-Q", self.queue, "-n", name]
         worker = Worker(name, command, self.env, self.logs_dir / f"worker{n}.log")
         self.started.append(worker)
         return worker
