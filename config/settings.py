@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "gyms",
     "exercises",
     "organisations",
+    "safety",
     "handoff",
     "config",  # start-up work of the project itself (config/apps.py)
 ]
@@ -405,7 +406,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"SymptomEnum": "handoff.vocabularies.Symptom"},
+    # One component per vocabulary, whatever the field that uses it is called.
+    "ENUM_NAME_OVERRIDES": {
+        "SymptomEnum": "handoff.vocabularies.Symptom",
+        "BodyRegionEnum": "exercises.vocabularies.BodyRegion",
+        "PatternEnum": "exercises.vocabularies.Pattern",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------

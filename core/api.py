@@ -31,6 +31,8 @@ def _domain_body(exc: DomainError) -> dict[str, Any]:
     body: dict[str, Any] = {"detail": exc.detail, "code": exc.code}
     if exc.reasons:
         body["reasons"] = [{"code": r.code, "detail": r.detail} for r in exc.reasons]
+    if exc.conflicts:
+        body["conflicts"] = exc.conflicts
     return body
 
 

@@ -7,12 +7,15 @@ Services speak in these terms; they never build HTTP responses. The API's except
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
 class Reason:
     code: str
     detail: str
+    # The safety checker's conflicts behind a ``program_conflicts`` reason (issue 12).
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -22,6 +25,8 @@ class DomainError(Exception):
     detail: str
     code: str = "conflict"
     reasons: list[Reason] = field(default_factory=list)
+    # Conflicts with the packet's restrictions, for a refusal with code ``program_conflicts``.
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
 
     def __str__(self) -> str:
         return self.detail

@@ -2,7 +2,9 @@
 
 Riverside gets: Alex Morgan's one handoff, accepted by trainer@ironoak.example, with a pain
 ceiling of 5, the red flags swelling, numbness and giving way, and three weeks of session logs;
-a draft for Jordan Lee and a sent handoff for Casey Nguyen, both to trainer@ironoak.example.
+a draft for Jordan Lee (with a box jump its own "no jumping" restriction forbids, so it cannot be
+sent without an override) and a sent handoff for Casey Nguyen, both to trainer@ironoak.example.
+The knee packet's split squat breaks its 90-degree knee limit; the therapist overrides that.
 A patient who already has a handoff is left alone, so loading twice changes nothing.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from dataclasses import replace
 from decimal import Decimal
 
 from django.db.models import F
@@ -20,7 +23,13 @@ from clinics.models import Patient
 from exercises.models import Exercise
 from handoff import services
 from handoff.models import Handoff, HandoffEvent
-from handoff.services.packets import ClearanceSpec, PacketSpec, ProgramItemSpec, RestrictionSpec
+from handoff.services.packets import (
+    ClearanceSpec,
+    OverrideSpec,
+    PacketSpec,
+    ProgramItemSpec,
+    RestrictionSpec,
+)
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 # (slug, sets, reps, hold seconds, load, per week, progression)
@@ -50,6 +59,26 @@ def _program(today: datetime.date) -> tuple[ProgramItemSpec, ...]:
         )
         for slug, sets, reps, hold, load, per_week, progression in KNEE_PROGRAM
     )
+
+
+def _box_jump() -> ProgramItemSpec:
+    exercise = Exercise.objects.filter(slug="box-jump").first()
+    return ProgramItemSpec(
+        exercise=exercise.pk if exercise else None,
+        name="" if exercise else "Box jump",
+        sets=3,
+        reps=5,
+        load="bodyweight",
+        per_week=2,
+        cues="Land softly, knees over toes.",
+    )
+
+
+def draft_with_box_jump(today: datetime.date) -> PacketSpec:
+    """Jordan's draft: the program now has a box jump, which its own "no jumping" restriction
+    forbids, so sending it is refused (``program_conflicts``) until the therapist overrides."""
+    packet = knee_packet(today)
+    return replace(packet, program=(*packet.program, _box_jump()))
 
 
 def knee_packet(today: datetime.date) -> PacketSpec:
@@ -88,6 +117,15 @@ def knee_packet(today: datetime.date) -> PacketSpec:
         ),
         red_flags=("swelling", "numbness", "giving_way"),
         pain_ceiling=5,
+        # The split squat bends the knee past the 90-degree limit: the therapist allows it.
+        overrides=(
+            OverrideSpec(
+                item=1,
+                restriction=2,
+                reason="Split squats to 70 degrees only: practised in clinic, supervised and "
+                "pain-free.",
+            ),
+        ),
     )
 
 
@@ -115,7 +153,7 @@ def seed_handoffs(*, therapist: User, trainer: User) -> None:
     jordan = patients.get("jordan.lee@mail.example")
     if jordan is not None and not jordan.handoffs.exists():
         services.create_handoff(
-            patient=jordan, trainer=trainer, packet=knee_packet(today), by=therapist
+            patient=jordan, trainer=trainer, packet=draft_with_box_jump(today), by=therapist
         )
     casey = patients.get("casey.nguyen@mail.example")
     if casey is not None and not casey.handoffs.exists():

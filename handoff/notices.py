@@ -6,14 +6,15 @@ Bodies are shown in the app only, behind login.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from accounts.models import User
 from core.subjects import SubjectType
-from handoff.models import Handoff, Message, RedFlagReport
+from handoff.models import Handoff, Message, PlanItem, RedFlagReport
 from handoff.vocabularies import URGENT_CARE_GUIDANCE, Symptom
 from notifications.kinds import Kind
 from notifications.services import Notice
+from safety.checker import Conflict as SafetyConflict
 
 
 def _patient_label(handoff: Handoff) -> str:
@@ -96,16 +97,33 @@ def answered(handoff: Handoff, kind: str, *, reason: str = "") -> list[Notice]:
     return notices
 
 
-def version_created(handoff: Handoff, number: int, note: str) -> list[Notice]:
+def version_created(
+    handoff: Handoff,
+    number: int,
+    note: str,
+    *,
+    suspended: Sequence[tuple[PlanItem, Sequence[SafetyConflict]]] = (),
+) -> list[Notice]:
+    """The trainer must acknowledge the new version; the same notice says which plan items the
+    new restrictions suspended and why (issue 12), so nothing is trained against them."""
+    body = (
+        f"{handoff.therapist.name} amended the packet for {_patient_label(handoff)} "
+        f"(version {number}). Read what changed and acknowledge it before the next session."
+        + (f" Note: {note}" if note else "")
+    )
+    if suspended:
+        body += " Suspended from your plan because they now break a restriction: " + " ".join(
+            f"{item.name} ({' '.join(c.message for c in conflicts)})"
+            for item, conflicts in suspended
+        )
+        body += " Remove or change them, or ask the therapist for an exception."
     notices = [
         _notice(
             handoff,
             handoff.trainer,
             Kind.VERSION_CREATED,
             "A handoff packet was updated",
-            f"{handoff.therapist.name} amended the packet for {_patient_label(handoff)} "
-            f"(version {number}). Read what changed and acknowledge it before the next session."
-            + (f" Note: {note}" if note else ""),
+            body,
             requires_ack=True,
         )
     ]
@@ -120,6 +138,37 @@ def version_created(handoff: Handoff, number: int, note: str) -> list[Notice]:
             )
         )
     return notices
+
+
+def exception_requested(handoff: Handoff, item: PlanItem) -> list[Notice]:
+    """The trainer asks the therapist to allow a plan item that breaks a restriction."""
+    return [
+        _notice(
+            handoff,
+            handoff.therapist,
+            Kind.EXCEPTION_REQUESTED,
+            "A trainer asks for an exception",
+            f"{handoff.trainer.name} asks to add {item.name} to the plan of "
+            f"{_patient_label(handoff)} despite a restriction. Reason: {item.exception_reason} "
+            "Grant or refuse it with a note.",
+        )
+    ]
+
+
+def exception_answered(handoff: Handoff, item: PlanItem, *, granted: bool) -> list[Notice]:
+    verb = "granted" if granted else "refused"
+    body = f"{handoff.therapist.name} {verb} the exception for {item.name} ({_patient_label(handoff)})."
+    if item.exception_note:
+        body += f" Note: {item.exception_note}"
+    return [
+        _notice(
+            handoff,
+            handoff.trainer,
+            Kind.EXCEPTION_ANSWERED,
+            f"An exception was {verb}",
+            body,
+        )
+    ]
 
 
 def _symptom_names(codes: Iterable[str]) -> str:

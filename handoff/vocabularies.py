@@ -2,6 +2,18 @@
 
 from django.db import models
 
+# The restriction vocabulary lives with the checker that reads it; re-exported for the packet.
+from safety.vocabularies import LimitUnit, RestrictionKind
+
+__all__ = [
+    "ALWAYS_ESCALATE",
+    "URGENT_CARE_GUIDANCE",
+    "ClearanceLevel",
+    "LimitUnit",
+    "RestrictionKind",
+    "Symptom",
+]
+
 
 class Symptom(models.TextChoices):
     SWELLING = "swelling", "Swelling"
@@ -33,25 +45,6 @@ URGENT_CARE_GUIDANCE = (
     "Stop exercising now. These symptoms can be serious: seek urgent medical care "
     "(call your doctor, go to urgent care or, if severe, call emergency services)."
 )
-
-
-class RestrictionKind(models.TextChoices):
-    AVOID_PATTERN = "avoid_pattern", "Avoid a movement pattern"
-    LOAD_CAP = "load_cap", "Load cap"
-    ROM_LIMIT = "rom_limit", "Range-of-motion limit"
-    WEIGHT_BEARING = "weight_bearing", "Weight-bearing limit"
-    NO_IMPACT = "no_impact", "No impact"
-    PAIN_CEILING = "pain_ceiling", "Pain ceiling"
-    OTHER = "other", "Other"
-
-
-class LimitUnit(models.TextChoices):
-    KG = "kg", "kg"
-    LB = "lb", "lb"
-    DEG = "deg", "degrees"
-    PERCENT_BODYWEIGHT = "percent_bodyweight", "% of body weight"
-    MINUTES = "minutes", "minutes"
-    REPS = "reps", "repetitions"
 
 
 class ClearanceLevel(models.TextChoices):

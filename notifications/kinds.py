@@ -20,6 +20,8 @@ class Kind(models.TextChoices):
     MESSAGE = "message", "A new message"
     DELIVERY_FAILED = "delivery_failed", "An email could not be delivered"
     INVITATION = "invitation", "An invitation to Baton"
+    EXCEPTION_REQUESTED = "exception_requested", "A trainer asks for an exception"
+    EXCEPTION_ANSWERED = "exception_answered", "An exception was granted or refused"
     # Reminders
     RESPOND_REMINDER = "respond_reminder", "Reminder: answer a packet"
     ACKNOWLEDGE_REMINDER = "acknowledge_reminder", "Reminder: acknowledge an amendment"

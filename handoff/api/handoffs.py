@@ -247,14 +247,18 @@ class SendView(APIView):
         description=(
             "Refused with 409 and one reason per failed precondition: `consent_required`, "
             "`partnership_inactive`, `certification_expired`, `trainer_at_capacity`, "
-            "`open_handoff_exists`, `packet_incomplete` (and `trainer_unavailable`)."
+            "`open_handoff_exists`, `packet_incomplete`, `program_conflicts` (the program breaks "
+            "the packet's own restrictions without an override; the body then lists the "
+            "`conflicts`) and `trainer_unavailable`."
         ),
         request=None,
         forbidden="The caller is not a therapist at the patient's clinic.",
         conflict="",
         responses={
             409: OpenApiResponse(
-                RefusalSerializer, description="Not a draft, or a precondition failed."
+                RefusalSerializer,
+                description="Not a draft, or a precondition failed (`conflicts` with "
+                "`program_conflicts`).",
             )
         },
     )

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +32,7 @@ from handoff import services
 from handoff.api.handoffs_common import (
     HANDOFF,
     Party,
+    RefusalSerializer,
     answer,
     caller,
     committed,
@@ -101,7 +102,10 @@ class VersionListView(_HandoffList):
         summary="Amend a sent packet: version N+1",
         description=(
             "A full packet (a clearance and at least one program item) and an optional "
-            "`change_note`. The trainer is told and must acknowledge it."
+            "`change_note`. The trainer is told and must acknowledge it; items of the trainer's "
+            "plan that break the new restrictions are suspended and named in that notice. "
+            "A program that breaks its own restrictions without an override is refused with "
+            "409 `program_conflicts` and the `conflicts`."
         ),
         request=NewVersionInputSerializer,
         responses={
@@ -109,6 +113,11 @@ class VersionListView(_HandoffList):
             **errors(
                 forbidden="The caller is not a therapist at the patient's clinic.",
                 conflict="The handoff is a draft (edit it instead) or closed.",
+            ),
+            409: OpenApiResponse(
+                RefusalSerializer,
+                description="The handoff is a draft (edit it instead) or closed; or "
+                "`program_conflicts` with the `conflicts`.",
             ),
         },
         tags=TAGS,

@@ -35,6 +35,7 @@ from core.errors import Forbidden
 from core.subjects import SubjectType
 from handoff.api.serializers_handoff import (
     PatientHandoffSerializer,
+    SafetyConflictSerializer,
     TherapistHandoffSerializer,
     TrainerHandoffSerializer,
 )
@@ -206,3 +207,6 @@ class RefusalSerializer(ErrorSerializer):
     """A refused action; a refused send lists one reason per failed precondition."""
 
     reasons = ReasonSerializer(many=True, required=False)
+    conflicts = SafetyConflictSerializer(
+        many=True, required=False, help_text="With `program_conflicts`: what breaks which rule."
+    )

@@ -11,6 +11,7 @@ Read-only: nothing here validates or writes. Inputs are in ``serializers_handoff
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import models
@@ -30,9 +31,18 @@ from handoff.models import (
     Restriction,
 )
 from handoff.selectors.packets import consent_status, latest_version
+from handoff.services import checks
 from handoff.vocabularies import ClearanceLevel, LimitUnit, RestrictionKind, Symptom
 from notifications.kinds import Kind
 from notifications.models import Delivery
+from safety.checker import CheckResult
+from safety.vocabularies import LoadUnit, Severity
+
+
+def _clinic_today(version: PacketVersion) -> datetime.date:
+    """The clinic's today, for "the review was due on …" (the handoff comes with the version)."""
+    return version.handoff.clinic.today()
+
 
 # --- Vocabularies ---------------------------------------------------------------------------------
 # Each vocabulary is one named schema component, whatever the field that uses it is called
@@ -184,6 +194,10 @@ class ProgramItemSerializer(serializers.ModelSerializer[ProgramItem]):
         source="exercise_id", allow_null=True, help_text="The library exercise, or null."
     )
     instructions = serializers.SerializerMethodField()
+    load_value = serializers.DecimalField(
+        max_digits=7, decimal_places=2, coerce_to_string=False, allow_null=True
+    )
+    load_unit = CodeField(LoadUnit.choices, allow_blank=False)
 
     class Meta:
         model = ProgramItem
@@ -195,6 +209,8 @@ class ProgramItemSerializer(serializers.ModelSerializer[ProgramItem]):
             "reps",
             "hold_seconds",
             "load",
+            "load_value",
+            "load_unit",
             "per_week",
             "cues",
             "progression",
@@ -244,12 +260,53 @@ class ClearanceField(serializers.Field):
         return dict(self.clearance.to_representation(version))
 
 
+class SafetyConflictSerializer(serializers.Serializer):
+    """A program or plan item that breaks a restriction (the safety checker's answer)."""
+
+    item = serializers.IntegerField(
+        allow_null=True,
+        help_text="The program item's order, the plan item's id, or the position in a check.",
+    )
+    restriction = serializers.IntegerField(help_text="The restriction's order in the packet.")
+    severity = serializers.ChoiceField(
+        choices=Severity.choices,
+        help_text="`block`: not allowed without an override or exception; `warn`: check by hand.",
+    )
+    message = serializers.CharField(help_text="Why, in a sentence a trainer understands.")
+
+
+class UncheckedSerializer(serializers.Serializer):
+    """An item or a restriction the checker could not compare, and why."""
+
+    item = serializers.IntegerField(allow_null=True)
+    restriction = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField()
+
+
+class OverrideSerializer(serializers.Serializer):
+    item = serializers.IntegerField(help_text="The program item's order.")
+    restriction = serializers.IntegerField(help_text="The restriction's order.")
+    reason = serializers.CharField()
+    message = serializers.CharField(
+        help_text="For the trainer: who allows what despite which restriction, and why."
+    )
+
+
 class PacketSerializer(serializers.ModelSerializer[PacketVersion]):
     created_by = PersonSerializer()
     clearance = ClearanceField()
     program = ProgramItemSerializer(many=True)
     restrictions = RestrictionSerializer(many=True)
     red_flags = serializers.ListField(child=SymptomField())
+    conflicts = serializers.SerializerMethodField(
+        help_text="The program against the packet's own restrictions (overridden ones too)."
+    )
+    unchecked = serializers.SerializerMethodField(
+        help_text="Items or restrictions the checker could not compare, with why."
+    )
+    overrides = serializers.SerializerMethodField(
+        help_text="Conflicts the therapist allows, with their reason."
+    )
 
     class Meta:
         model = PacketVersion
@@ -263,8 +320,30 @@ class PacketSerializer(serializers.ModelSerializer[PacketVersion]):
             "restrictions",
             "red_flags",
             "pain_ceiling",
+            "conflicts",
+            "unchecked",
+            "overrides",
         ]
         read_only_fields = fields
+
+    def _check(self, version: PacketVersion) -> CheckResult:
+        # Computed once per version per serializer: conflicts and unchecked share it.
+        cache = self.__dict__.setdefault("_checked", {})
+        if version.pk not in cache:
+            cache[version.pk] = checks.check_version(version, today=_clinic_today(version))
+        return cache[version.pk]
+
+    @extend_schema_field(SafetyConflictSerializer(many=True))
+    def get_conflicts(self, version: PacketVersion) -> list[dict[str, object]]:
+        return checks.conflict_dicts(self._check(version).conflicts)
+
+    @extend_schema_field(UncheckedSerializer(many=True))
+    def get_unchecked(self, version: PacketVersion) -> list[dict[str, object]]:
+        return [u.as_dict() for u in self._check(version).unchecked]
+
+    @extend_schema_field(OverrideSerializer(many=True))
+    def get_overrides(self, version: PacketVersion) -> list[dict[str, Any]]:
+        return checks.override_notes(version)
 
 
 # --- The handoff ------------------------------------------------------------------------------------

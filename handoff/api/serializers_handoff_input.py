@@ -35,6 +35,7 @@ from handoff.models import (
 from handoff.vocabularies import ClearanceLevel, LimitUnit, Symptom
 from organisations.roles import actor_for
 from organisations.selectors import partnered_gym_ids
+from safety.vocabularies import LoadUnit
 
 MAX_PROGRAM_ITEMS = 50
 MAX_RESTRICTIONS = 50
@@ -103,6 +104,12 @@ def score(low: int, high: int, **kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=low, max_value=high, **kwargs)
 
 
+def load_value_field(**kwargs: Any) -> serializers.DecimalField:
+    kwargs.setdefault("required", False)
+    kwargs.setdefault("allow_null", True)
+    return serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0, **kwargs)
+
+
 # --- The packet --------------------------------------------------------------------------------
 
 
@@ -132,10 +139,28 @@ class ProgramItemInputSerializer(serializers.Serializer):
     sets = score(1, 20)
     reps = score(1, 100, required=False, allow_null=True)
     hold_seconds = score(1, 600, required=False, allow_null=True)
-    load = text(ProgramItem, "load")
+    load = text(ProgramItem, "load", help_text='Free text, e.g. "bodyweight" or "light band".')
+    load_value = load_value_field()
+    load_unit = CodeField(
+        LoadUnit.choices, help_text="With load_value: the load the safety checker compares."
+    )
     per_week = score(1, 14)
     cues = text(ProgramItem, "cues")
     progression = text(ProgramItem, "progression")
+
+
+class OverrideInputSerializer(serializers.Serializer):
+    item = serializers.IntegerField(
+        min_value=1, max_value=MAX_PROGRAM_ITEMS, help_text="The program item's position (1, 2, …)."
+    )
+    restriction = serializers.IntegerField(
+        min_value=1, max_value=MAX_RESTRICTIONS, help_text="The restriction's position (1, 2, …)."
+    )
+    reason = TextField(
+        max_length=500,
+        trim_whitespace=True,
+        help_text="Why the therapist allows it; shown to the trainer. Required.",
+    )
 
 
 class RestrictionInputSerializer(serializers.Serializer):
@@ -164,6 +189,12 @@ class DraftPacketInputSerializer(serializers.Serializer):
     red_flags = symptom_codes()
     pain_ceiling = score(
         0, 10, required=False, allow_null=True, help_text="Defaults to the clinic's (5)."
+    )
+    overrides: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=OverrideInputSerializer(),
+        required=False,
+        max_length=MAX_PROGRAM_ITEMS * 4,
+        help_text="Block conflicts the therapist allows, each with a reason.",
     )
 
 

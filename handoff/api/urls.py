@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from handoff.api import handoffs, handoffs_activity, trainers
+from handoff.api import handoffs, handoffs_activity, plan, trainers
 
 ONE = "handoffs/<int:pk>/"
 
@@ -40,4 +40,22 @@ urlpatterns = [
     ),
     path(f"{ONE}check-ins/", handoffs_activity.CheckInListView.as_view(), name="handoff-check-ins"),
     path(f"{ONE}messages/", handoffs_activity.MessageListView.as_view(), name="handoff-messages"),
+    path(f"{ONE}plan/", plan.PlanView.as_view(), name="handoff-plan"),
+    path(f"{ONE}plan/<int:item>/", plan.PlanItemView.as_view(), name="handoff-plan-item"),
+    path(
+        f"{ONE}plan/<int:item>/exception/",
+        plan.ExceptionRequestView.as_view(),
+        name="handoff-plan-exception",
+    ),
+    path(
+        f"{ONE}plan/<int:item>/exception/grant/",
+        plan.ExceptionGrantView.as_view(),
+        name="handoff-plan-exception-grant",
+    ),
+    path(
+        f"{ONE}plan/<int:item>/exception/refuse/",
+        plan.ExceptionRefuseView.as_view(),
+        name="handoff-plan-exception-refuse",
+    ),
+    path(f"{ONE}check/", plan.CheckView.as_view(), name="handoff-check"),
 ]

@@ -2,6 +2,7 @@ from handoff.models.activity import CheckIn, FinalReport, Message, RedFlagReport
 from handoff.models.consent import Consent
 from handoff.models.handoff import Handoff, HandoffEvent
 from handoff.models.packet import PacketVersion, ProgramItem, Restriction
+from handoff.models.plan import PlanItem
 
 __all__ = [
     "CheckIn",
@@ -11,6 +12,7 @@ __all__ = [
     "HandoffEvent",
     "Message",
     "PacketVersion",
+    "PlanItem",
     "ProgramItem",
     "RedFlagReport",
     "Restriction",

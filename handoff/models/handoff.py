@@ -129,6 +129,10 @@ class HandoffEvent(models.Model):
         CONSENT_REVOKED = "consent_revoked", "Consent revoked"
         VERSION_CREATED = "version_created", "New packet version"
         VERSION_ACKNOWLEDGED = "version_acknowledged", "Version acknowledged"
+        EXCEPTION_REQUESTED = "exception_requested", "Exception to a restriction requested"
+        EXCEPTION_GRANTED = "exception_granted", "Exception to a restriction granted"
+        EXCEPTION_REFUSED = "exception_refused", "Exception to a restriction refused"
+        PLAN_SUSPENDED = "plan_suspended", "Plan items suspended by new restrictions"
 
     handoff = models.ForeignKey(Handoff, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from exercises.vocabularies import BodyRegion, Pattern
 from handoff.vocabularies import ClearanceLevel, LimitUnit, RestrictionKind
+from safety.vocabularies import LoadUnit
 
 
 class FrozenVersionError(Exception):
@@ -58,6 +59,9 @@ class PacketVersion(models.Model):
     # symptoms apply whether or not they are listed here.
     red_flags = models.JSONField(default=list, blank=True)
     pain_ceiling = models.PositiveSmallIntegerField(default=5)
+    # The therapist's overrides of the checker's block conflicts, part of what was disclosed:
+    # [{"item": <program order>, "restriction": <restriction order>, "reason": "..."}].
+    overrides = models.JSONField(default=list, blank=True)
 
     objects = PacketVersionQuerySet.as_manager()
 
@@ -111,6 +115,9 @@ class ProgramItem(models.Model):
     reps = models.PositiveSmallIntegerField(null=True, blank=True)
     hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
     load = models.CharField(max_length=100, blank=True)
+    # The structured load beside the free text, so the checker can compare it with a load cap.
+    load_value = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    load_unit = models.CharField(max_length=20, choices=LoadUnit.choices, blank=True)
     per_week = models.PositiveSmallIntegerField()
     cues = models.TextField(max_length=1000, blank=True)
     progression = models.TextField(max_length=1000, blank=True)
@@ -137,6 +144,13 @@ class ProgramItem(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(per_week__gte=1, per_week__lte=14), name="program_item_per_week_1_14"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(load_value__isnull=True, load_unit="")
+                    | (Q(load_value__isnull=False, load_value__gte=0) & ~Q(load_unit=""))
+                ),
+                name="program_item_load_value_has_unit",
             ),
         ]
 

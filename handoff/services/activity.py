@@ -14,6 +14,7 @@ from accounts.models import User
 from core.errors import Conflict, Forbidden
 from handoff import notices, reminders
 from handoff.models import CheckIn, Handoff, Message, PacketVersion, RedFlagReport, SessionLog
+from handoff.services import checks, plan
 from handoff.services._base import (
     Action,
     Status,
@@ -241,12 +242,22 @@ def amend_packet(
             {"packet": ["A new version needs a clearance and at least one program item."]}
         )
     number = current_version(handoff).number + 1
+    today = handoff.clinic.today()
     version = write_version(
         PacketVersion(handoff=handoff, number=number, created_by=by, change_note=change_note),
         packet,
     )
     version.frozen_at = timezone.now()
     PacketVersion.objects.filter(pk=version.pk).update(frozen_at=version.frozen_at)
+    blocks = checks.unresolved_blocks(version, checks.check_version(version, today=today))
+    if blocks:
+        raise Conflict(
+            "This version's program breaks its own restrictions: "
+            + " ".join(c.message for c in blocks)
+            + " Change the program or override each conflict with a reason.",
+            code="program_conflicts",
+            conflicts=checks.conflict_dicts(blocks),
+        )
     record_event(
         handoff,
         actor=by,
@@ -255,7 +266,17 @@ def amend_packet(
         note=change_note,
         version=number,
     )
-    notify(notices.version_created(handoff, number, change_note))
+    suspended = plan.recheck_plan(handoff, version)
+    if suspended:
+        record_event(
+            handoff,
+            actor=None,
+            action=Action.PLAN_SUSPENDED,
+            from_status=handoff.status,
+            note="Suspended: " + ", ".join(item.name for item, _ in suspended),
+            version=number,
+        )
+    notify(notices.version_created(handoff, number, change_note, suspended=suspended))
     reminders.after_amendment(handoff, version)
     return version
 

@@ -22,6 +22,7 @@ from core.errors import Conflict, Forbidden, Reason
 from gyms.models import GymMembership
 from handoff import notices, reminders
 from handoff.models import Consent, FinalReport, Handoff, PacketVersion
+from handoff.services import checks
 from handoff.services._base import (
     Action,
     Status,
@@ -156,6 +157,9 @@ def send_refusals(
                 "program item.",
             )
         )
+    refused = program_conflicts(version, today=today)
+    if refused is not None:
+        reasons.append(refused)
     if consent_covering(handoff, today=today, lock=True) is None:
         reasons.append(
             Reason(
@@ -172,6 +176,21 @@ def send_refusals(
         )
     reasons.extend(_trainer_refusals(handoff, today=today))
     return reasons
+
+
+def program_conflicts(version: PacketVersion, *, today: datetime.date) -> Reason | None:
+    """The program breaks one of the packet's own restrictions and the therapist has not
+    overridden it with a reason (issue 12): a refusal listing each conflict."""
+    blocks = checks.unresolved_blocks(version, checks.check_version(version, today=today))
+    if not blocks:
+        return None
+    return Reason(
+        "program_conflicts",
+        "The program breaks the packet's own restrictions: "
+        + " ".join(c.message for c in blocks)
+        + " Change the program or override each conflict with a reason.",
+        conflicts=checks.conflict_dicts(blocks),
+    )
 
 
 def _trainer_refusals(handoff: Handoff, *, today: datetime.date) -> list[Reason]:
@@ -221,7 +240,8 @@ def send_handoff(handoff: Handoff, *, by: User) -> Handoff:
     reasons = send_refusals(handoff, version, today=handoff.clinic.today())
     if reasons:
         detail = "This handoff cannot be sent yet: " + " ".join(r.detail for r in reasons)
-        raise Conflict(detail, code=reasons[0].code, reasons=reasons)
+        conflicts = [c for r in reasons for c in r.conflicts]
+        raise Conflict(detail, code=reasons[0].code, reasons=reasons, conflicts=conflicts)
     now = timezone.now()
     handoff.status = Status.SENT
     handoff.sent_at = now

@@ -44,8 +44,19 @@ class ProgramItemSpec:
     reps: int | None = None
     hold_seconds: int | None = None
     load: str = ""
+    load_value: Decimal | None = None
+    load_unit: str = ""
     cues: str = ""
     progression: str = ""
+
+
+@dataclass(frozen=True)
+class OverrideSpec:
+    """The therapist lets program item ``item`` break restriction ``restriction`` (orders)."""
+
+    item: int
+    restriction: int
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,7 @@ class PacketSpec:
     restrictions: tuple[RestrictionSpec, ...] = ()
     red_flags: tuple[str, ...] = ()
     pain_ceiling: int = 5
+    overrides: tuple[OverrideSpec, ...] = ()
 
     @property
     def is_complete(self) -> bool:
@@ -92,6 +104,9 @@ def packet_spec_from_data(data: Mapping[str, Any], *, default_pain_ceiling: int 
         ),
         red_flags=tuple(dict.fromkeys(data.get("red_flags") or ())),
         pain_ceiling=default_pain_ceiling if pain is None else pain,
+        overrides=tuple(
+            OverrideSpec(**_only(OverrideSpec, o)) for o in data.get("overrides") or ()
+        ),
     )
 
 
@@ -122,6 +137,8 @@ def spec_from_version(version: PacketVersion) -> PacketSpec:
                 reps=item.reps,
                 hold_seconds=item.hold_seconds,
                 load=item.load,
+                load_value=item.load_value,
+                load_unit=item.load_unit,
                 per_week=item.per_week,
                 cues=item.cues,
                 progression=item.progression,
@@ -142,6 +159,7 @@ def spec_from_version(version: PacketVersion) -> PacketSpec:
         ),
         red_flags=tuple(version.red_flags),
         pain_ceiling=version.pain_ceiling,
+        overrides=tuple(OverrideSpec(**o) for o in version.overrides),
     )
 
 
@@ -161,6 +179,10 @@ def validate_packet(spec: PacketSpec) -> None:
             errors.setdefault("program", []).append(
                 f"Program item {index}: give a name or an exercise from the library."
             )
+        if (item.load_value is None) != (not item.load_unit):
+            errors.setdefault("program", []).append(
+                f"Program item {index}: give load_value and load_unit together."
+            )
     for index, restriction in enumerate(spec.restrictions, start=1):
         if restriction.review_on and cleared_on and restriction.review_on <= cleared_on:
             errors.setdefault("restrictions", []).append(
@@ -170,6 +192,7 @@ def validate_packet(spec: PacketSpec) -> None:
             errors.setdefault("restrictions", []).append(
                 f"Restriction {index}: give limit_value and limit_unit together."
             )
+    errors.update(_override_errors(spec))
     unknown = [code for code in spec.red_flags if code not in Symptom.values]
     if unknown:
         errors["red_flags"] = [f"Unknown red-flag code: {', '.join(unknown)}."]
@@ -177,6 +200,22 @@ def validate_packet(spec: PacketSpec) -> None:
         errors["pain_ceiling"] = ["The pain ceiling is a score from 0 to 10."]
     if errors:
         raise ValidationError(errors)
+
+
+def _override_errors(spec: PacketSpec) -> dict[str, list[str]]:
+    messages = []
+    seen = set()
+    for index, override in enumerate(spec.overrides, start=1):
+        if not override.reason.strip():
+            messages.append(f"Override {index}: give a reason for allowing it.")
+        if not 1 <= override.item <= len(spec.program):
+            messages.append(f"Override {index}: there is no program item {override.item}.")
+        if not 1 <= override.restriction <= len(spec.restrictions):
+            messages.append(f"Override {index}: there is no restriction {override.restriction}.")
+        if (override.item, override.restriction) in seen:
+            messages.append(f"Override {index}: this item and restriction are overridden twice.")
+        seen.add((override.item, override.restriction))
+    return {"overrides": messages} if messages else {}
 
 
 def _exercises(spec: PacketSpec) -> dict[int, Exercise]:
@@ -219,6 +258,10 @@ def write_version(version: PacketVersion, spec: PacketSpec) -> PacketVersion:
         setattr(version, name, value)
     version.red_flags = list(spec.red_flags)
     version.pain_ceiling = spec.pain_ceiling
+    version.overrides = [
+        {"item": o.item, "restriction": o.restriction, "reason": o.reason.strip()}
+        for o in spec.overrides
+    ]
     version.save()
     version.program.all().delete()
     version.restrictions.all().delete()
@@ -232,6 +275,8 @@ def write_version(version: PacketVersion, spec: PacketSpec) -> PacketVersion:
             reps=item.reps,
             hold_seconds=item.hold_seconds,
             load=item.load,
+            load_value=item.load_value,
+            load_unit=item.load_unit,
             per_week=item.per_week,
             cues=item.cues,
             progression=item.progression,
@@ -247,7 +292,17 @@ def write_version(version: PacketVersion, spec: PacketSpec) -> PacketVersion:
 
 # --- Comparing versions --------------------------------------------------------------------------
 
-_PROGRAM_KEYS = ("sets", "reps", "hold_seconds", "load", "per_week", "cues", "progression")
+_PROGRAM_KEYS = (
+    "sets",
+    "reps",
+    "hold_seconds",
+    "load",
+    "load_value",
+    "load_unit",
+    "per_week",
+    "cues",
+    "progression",
+)
 _RESTRICTION_KEYS = ("limit_value", "limit_unit", "text", "review_on")
 _VERSION_FIELDS = (*_NO_CLEARANCE, "pain_ceiling")
 

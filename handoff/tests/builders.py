@@ -102,3 +102,40 @@ def in_state(status: str, *, therapist, patient_record, trainer) -> Handoff:
         handoff.refresh_from_db()
         return handoff
     raise ValueError(status)
+
+
+# --- The trainer's plan (issue 12) ------------------------------------------------------------------
+
+JOGGING = {
+    "name": "Treadmill jog",
+    "body_regions": ("whole_body", "knee", "ankle_foot"),
+    "patterns": ("running",),
+    "impact": "moderate",
+    "sets": 1,
+    "seconds": 900,
+    "per_week": 2,
+}
+NO_IMPACT_ON_THE_KNEE = RestrictionSpec(
+    kind="no_impact",
+    body_region="knee",
+    text="No running or jumping on the knee",
+    review_on=clinic_today() + datetime.timedelta(days=40),
+)
+
+
+def plan_item(handoff: Handoff, trainer, *, exception_reason: str = "", **fields):
+    from handoff.services import plan
+
+    spec = plan.plan_item_spec({**JOGGING, **fields})
+    return plan.add_plan_item(handoff, by=trainer, spec=spec, exception_reason=exception_reason)
+
+
+def amend_with(handoff: Handoff, therapist, *restrictions: RestrictionSpec):
+    """Amend the packet: the builders' packet with these restrictions added."""
+    base = packet()
+    return services.amend_packet(
+        handoff,
+        by=therapist,
+        packet=PacketSpec(**{**base.__dict__, "restrictions": (*base.restrictions, *restrictions)}),
+        change_note="New limits after review",
+    )

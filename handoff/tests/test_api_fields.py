@@ -66,6 +66,9 @@ PACKET_KEYS = {
     "restrictions",
     "red_flags",
     "pain_ceiling",
+    "conflicts",  # the safety checker's answer (issue 12)
+    "unchecked",
+    "overrides",
 }
 CLEARANCE_KEYS = {
     "cleared_on",
@@ -88,6 +91,8 @@ PROGRAM_ITEM_KEYS = {
     "reps",
     "hold_seconds",
     "load",
+    "load_value",
+    "load_unit",
     "per_week",
     "cues",
     "progression",

@@ -24,6 +24,7 @@ from accounts.tests.factories import PASSWORD
 from clinics.tests.factories import PatientFactory
 from handoff import services
 from handoff.models import Handoff
+from handoff.services import plan as plan_services
 from handoff.tests import builders
 from notifications.services import Notice, notify
 
@@ -57,11 +58,15 @@ class World:
     handoff: Handoff | None = None
     uninvited: Any = None
     notification: Any = None
+    plan_item: Any = None
 
     def kwargs(self, name: str) -> dict[str, Any]:
         if name.startswith("handoff-") and name != "handoff-list":
             assert self.handoff is not None
-            return {"pk": self.handoff.pk, **({"number": 2} if name.endswith("diff") else {})}
+            extra: dict[str, Any] = {"number": 2} if name.endswith("diff") else {}
+            if name.startswith("handoff-plan-"):
+                extra["item"] = self.plan_item.pk
+            return {"pk": self.handoff.pk, **extra}
         if name in ("patient-detail",):
             return {"pk": self.people["patient"].patient_record.pk}
         if name == "patient-invite":
@@ -113,6 +118,15 @@ def new_handoff(persona: str, world: World) -> dict[str, Any]:
 SESSION = {"date": day(), "completed": True, "pain": 2, "symptoms": [], "note": "Fine"}
 CHECK_IN = {"date": day(), "sessions_attended": 3, "progress": "Squats pain-free"}
 REPORT = {"final_report": {"sessions_attended": 12, "progress": "Goals met", "symptoms": []}}
+PLAN_ITEM = {
+    "name": "Glute bridge",
+    "body_regions": ["hip"],
+    "patterns": ["hinge"],
+    "impact": "none",
+    "sets": 3,
+    "reps": 12,
+    "per_week": 2,
+}
 STAFF = dict.fromkeys(
     ("therapist", "other_therapist", "trainer", "trainer2", "unpartnered_trainer"), 200
 ) | {"clinic_admin": 200, "gym_admin": 200}
@@ -239,6 +253,31 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
     ("handoff-messages", "POST"): [
         on_handoff("accepted", {"body": "See you Monday"}, therapist=201, trainer=201, patient=201)
     ],
+    # --- The trainer's plan and the live check (issue 12) ----------------------------------------
+    ("handoff-plan", "GET"): [on_handoff("planned", therapist=200, trainer=200, patient=200)],
+    ("handoff-plan", "POST"): [
+        on_handoff("accepted", PLAN_ITEM, therapist=403, patient=403, trainer=201)
+    ],
+    ("handoff-plan-item", "PATCH"): [
+        on_handoff("planned", {"sets": 4}, therapist=403, patient=403, trainer=200)
+    ],
+    ("handoff-plan-item", "DELETE"): [
+        on_handoff("planned", therapist=403, patient=403, trainer=204)
+    ],
+    ("handoff-plan-exception", "POST"): [
+        on_handoff(
+            "suspended", {"reason": "Flat treadmill only"}, therapist=403, patient=403, trainer=200
+        )
+    ],
+    ("handoff-plan-exception-grant", "POST"): [
+        on_handoff("awaiting", {"note": "Flat only"}, trainer=403, patient=403, therapist=200)
+    ],
+    ("handoff-plan-exception-refuse", "POST"): [
+        on_handoff("awaiting", {"note": "Not yet"}, trainer=403, patient=403, therapist=200)
+    ],
+    ("handoff-check", "POST"): [
+        on_handoff("accepted", {"items": [PLAN_ITEM]}, patient=403, therapist=200, trainer=200)
+    ],
 }
 
 
@@ -287,12 +326,22 @@ def build_world(state: str | None, people: dict[str, Any]) -> World:
     therapist, trainer = people["therapist"], people["trainer"]
     record = people["patient"].patient_record
     if state is not None:
-        status = "accepted" if state == "amended" else state
+        on_plan = ("planned", "suspended", "awaiting")
+        status = "accepted" if state == "amended" or state in on_plan else state
         world.handoff = builders.in_state(
             status, therapist=therapist, patient_record=record, trainer=trainer
         )
         if state == "amended":
             services.amend_packet(world.handoff, by=therapist, packet=builders.packet())
+        if state in on_plan:
+            world.plan_item = builders.plan_item(world.handoff, trainer)
+        if state == "suspended":
+            builders.amend_with(world.handoff, therapist, builders.NO_IMPACT_ON_THE_KNEE)
+        if state == "awaiting":
+            builders.amend_with(world.handoff, therapist, builders.NO_IMPACT_ON_THE_KNEE)
+            plan_services.request_exception(
+                world.handoff, item_id=world.plan_item.pk, by=trainer, reason="Flat only"
+            )
     world.uninvited = PatientFactory(clinic=record.clinic, email="uninvited@mail.example")
     (world.notification,) = notify(
         [Notice(recipient=therapist, kind="handoff_accepted", title="t")]

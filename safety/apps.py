@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class SafetyConfig(AppConfig):
+    """The restriction checker: pure functions, no models, no database."""
+
+    name = "safety"
+    verbose_name = "Safety checks"
