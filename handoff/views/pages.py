@@ -171,7 +171,7 @@ def _page_context(request: HttpRequest, handoff: Handoff, **forms: Any) -> dict[
         "red_flags": _labels(version.red_flags) if version else [],
         "override_notes": checks.override_notes(version) if version and version.overrides else [],
         "always_escalate": sorted(Symptom(code).label for code in ALWAYS_ESCALATE),
-        "events": handoff.events.select_related("actor").order_by("at", "id"),
+        "events": _collapsed(handoff.events.select_related("actor").order_by("at", "id")),
         "next_step": NEXT_STEP[Status(handoff.status)].format(
             trainer=handoff.trainer.name,
             patient=handoff.patient.first_name,
@@ -222,6 +222,18 @@ def _page_context(request: HttpRequest, handoff: Handoff, **forms: Any) -> dict[
         "error_action": forms.get("error_action", ""),
     }
     return context
+
+
+def _collapsed(events: Any) -> list[HandoffEvent]:
+    """Consecutive draft edits (one per builder step) read as one entry in the timeline."""
+    shown: list[HandoffEvent] = []
+    for event in events:
+        edited = HandoffEvent.Action.EDITED
+        if shown and event.action == edited and shown[-1].action == edited:
+            shown[-1] = event
+        else:
+            shown.append(event)
+    return shown
 
 
 def _trainers(request: HttpRequest, handoff: Handoff) -> list[tuple[int, str]]:
