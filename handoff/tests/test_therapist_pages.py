@@ -361,3 +361,18 @@ def test_a_referred_back_handoff_with_an_unacknowledged_notice_comes_first(
     first = html.index('class="todo--')
     assert html[first : first + 400].count(f"/handoffs/{referred.pk}/") >= 1
     assert "Urgent" in html[first : first + 400]
+
+
+def test_consecutive_draft_edits_read_as_one_timeline_entry(
+    client, therapist, patient_record, trainer
+):
+    from handoff import services
+
+    draft = builders.draft(therapist=therapist, patient_record=patient_record, trainer=trainer)
+    services.update_draft(draft, by=therapist, packet=builders.packet(pain_ceiling=4))
+    services.update_draft(draft, by=therapist, packet=builders.packet(pain_ceiling=3))
+    client.force_login(therapist)
+
+    html = client.get(f"/handoffs/{draft.pk}/").content.decode()
+
+    assert html.count("<strong>Draft edited</strong>") == 1
