@@ -34,8 +34,8 @@ seed: migrate
 ## within TASK_TIME_LIMIT_SECONDS of Ctrl-C or SIGTERM.
 run: seed
 	@trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python deploy/supervise.py --name worker -- $(WORKER_RUN) & worker=$$!; \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(BIN)/python deploy/supervise.py --name worker -- $(WORKER_RUN) & worker=$$!; \
+	PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole suite (PostgreSQL, Redis, workers and browser tests skip unless CI=true).
 test: $(VENV)/.dev-installed

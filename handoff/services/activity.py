@@ -153,7 +153,7 @@ def log_session(
             handoff,
             actor=None,  # the system refers back, on the patient's log
             symptoms=flags,
-            reason="Reported in a session log.",
+            reason=notices.SESSION_LOG_REASON,
             session_log=log,
             pain=pain,
             above_pain_ceiling=above,
@@ -195,7 +195,7 @@ def add_check_in(
     if flags:
         # The trainer saw a red flag: the same road back to the therapist as a refer-back.
         _raise_red_flag(
-            handoff, actor=by, symptoms=flags, reason="Reported in a check-in.", reported_by=by
+            handoff, actor=by, symptoms=flags, reason=notices.CHECK_IN_REASON, reported_by=by
         )
     return check_in
 
@@ -229,8 +229,14 @@ def amend_packet(
     by: User,
     packet: PacketSpec,
     change_note: str = "",
+    based_on: int | None = None,
 ) -> PacketVersion:
-    """A sent packet is never edited: the amendment is version N+1, frozen, to acknowledge."""
+    """A sent packet is never edited: the amendment is version N+1, frozen, to acknowledge.
+
+    ``based_on``: the version the therapist started from. If another version was made since
+    (a colleague's amendment, or the same form sent twice), the amendment is refused rather
+    than silently replacing what the trainer was just told.
+    """
     handoff = lock(handoff)
     require_therapist(handoff, by, "amend this packet")
     if handoff.status not in OPEN:
@@ -241,7 +247,14 @@ def amend_packet(
         raise ValidationError(
             {"packet": ["A new version needs a clearance and at least one program item."]}
         )
-    number = current_version(handoff).number + 1
+    latest = current_version(handoff).number
+    if based_on is not None and based_on != latest:
+        raise Conflict(
+            f"This packet changed while you were editing it: version {latest} was made since "
+            f"you started from version {based_on}. Start the amendment again from the new version.",
+            code="changed_meanwhile",
+        )
+    number = latest + 1
     today = handoff.clinic.today()
     version = write_version(
         PacketVersion(handoff=handoff, number=number, created_by=by, change_note=change_note),
