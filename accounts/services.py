@@ -86,6 +86,20 @@ def issue_token(user: User) -> str:
 
 # --- Invitations ----------------------------------------------------------------------------------
 
+# Which page an invitation link opens, by purpose (URL names). Apps above accounts register
+# their own landing page (the patient portal registers "patient"); others use the generic one.
+_INVITATION_PAGES: dict[str, str] = {}
+DEFAULT_INVITATION_PAGE = "accounts:invitation_accept"
+
+
+def register_invitation_page(purpose: str, url_name: str) -> None:
+    _INVITATION_PAGES[purpose] = url_name
+
+
+def invitation_link(invitation: Invitation) -> str:
+    page = _INVITATION_PAGES.get(invitation.purpose, DEFAULT_INVITATION_PAGE)
+    return reverse(page, args=[invitation_token(invitation)])
+
 
 def invite_user(
     *, email: str, name: str, purpose: str, invited_by: User | None
@@ -144,7 +158,7 @@ def _invitation_notice(invitation: Invitation, invited_by: User | None) -> Notic
         kind=Kind.INVITATION,
         title="You're invited to Baton",
         body=f"{body} The link works once and expires on {expires}.",
-        link=reverse("accounts:invitation_accept", args=[invitation_token(invitation)]),
+        link=invitation_link(invitation),
     )
 
 

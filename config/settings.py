@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "organisations",
     "safety",
     "handoff",
+    "portal",
     "config",  # start-up work of the project itself (config/apps.py)
 ]
 

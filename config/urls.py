@@ -19,6 +19,7 @@ urlpatterns = [
     path("patients/", include("clinics.urls")),
     path("handoffs/", include("handoff.urls")),
     path("staff/", staff, name="staff"),
+    path("my/", include("portal.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("config.api_urls")),

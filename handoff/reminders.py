@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import cast
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import ClinicMembership
@@ -239,8 +240,18 @@ def _handoff(reminder: Reminder) -> Handoff | None:
 
 
 def _notice(
-    reminder: Reminder, title: str, body: str, link: str = "", *, urgent: bool = False
+    reminder: Reminder,
+    title: str,
+    body: str,
+    link: str = "",
+    *,
+    urgent: bool = False,
+    handoff: Handoff | None = None,
 ) -> Notice:
+    if handoff is None and link.startswith("/handoffs/"):
+        handoff_id: int | None = int(link.split("/")[2])
+    else:
+        handoff_id = handoff.pk if handoff is not None else None
     return Notice(
         recipient=reminder.recipient,
         kind=reminder.kind,
@@ -248,8 +259,8 @@ def _notice(
         body=body,
         link=link,
         urgent=urgent,
-        subject_type=SubjectType.HANDOFF if link.startswith("/handoffs/") else "",
-        subject_id=int(link.split("/")[2]) if link.startswith("/handoffs/") else None,
+        subject_type=SubjectType.HANDOFF if handoff_id is not None else "",
+        subject_id=handoff_id,
     )
 
 
@@ -346,7 +357,9 @@ def on_patient_nudge(reminder: Reminder) -> Notice | None:
         "Keep up your program",
         f"You have not logged a session for {settings.PATIENT_NUDGE_DAYS} days. "
         "A short session counts: log it in Baton.",
-        handoff.link,
+        # Straight to the portal's log-a-session page (a URL name: the portal sits above us).
+        reverse("portal:log_session", args=[handoff.pk]),
+        handoff=handoff,
     )
 
 

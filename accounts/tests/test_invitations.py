@@ -62,8 +62,9 @@ def test_invite_notifies_the_user_with_a_link_to_accept(invited):
     notification = Notification.objects.get(recipient=user)
     assert notification.kind == Kind.INVITATION
     assert notification.title == "You're invited to Baton"
-    assert notification.link.startswith("/accounts/invitation/")
-    token = notification.link.removeprefix("/accounts/invitation/").rstrip("/")
+    # A patient's link opens the portal's welcome page (registered by the portal app).
+    assert notification.link.startswith("/my/welcome/")
+    token = notification.link.removeprefix("/my/welcome/").rstrip("/")
     assert invitation_from_token(token) == invitation
     assert Delivery.objects.filter(notification=notification).exists()
 
