@@ -18,4 +18,5 @@ urlpatterns = [
     ),
     path("", include("handoff.api.urls")),
     path("", include("notifications.api_urls")),
+    path("", include("interop.urls")),
 ]

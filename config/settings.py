@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "exercises",
     "organisations",
     "handoff",
+    "interop",
     "config",  # start-up work of the project itself (config/apps.py)
 ]
 
