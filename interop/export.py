@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape
 from typing import Any, Literal
 
 from django.db.models import Prefetch, Q
@@ -30,6 +31,7 @@ from fhir.resources.R4B.extension import Extension
 from fhir.resources.R4B.humanname import HumanName
 from fhir.resources.R4B.identifier import Identifier
 from fhir.resources.R4B.meta import Meta
+from fhir.resources.R4B.narrative import Narrative
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.patient import Patient as FhirPatient
@@ -520,21 +522,18 @@ def care_plan(data: ExportData) -> CarePlan:
         status=codes.CARE_PLAN_STATUS[handoff.status],
         intent="plan",
         category=[concept(codes.PA_CATEGORY)],
+        # The stop rule as narrative: generated from the red flags and the pain ceiling.
+        text=Narrative(
+            status="generated",
+            div=f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{escape(stop_rule)}</p></div>',
+        ),
         title="Home exercise program and restrictions",
-        description=version.change_note or None,
         subject=ref("Patient", patient_id(handoff.patient)),
         period=Period(start=day(version.cleared_on)) if version.cleared_on else None,
         created=version.created_at,
         author=ref("PractitionerRole", therapist_role_id(handoff)),
         addresses=[ref("Condition", condition_id(handoff))],
         activity=activities or None,
-        note=[
-            Annotation(
-                authorReference=ref("Practitioner", practitioner_id(version.created_by)),
-                time=version.created_at,
-                text=stop_rule,
-            )
-        ],
     )
 
 

@@ -93,8 +93,8 @@ def _loc_path(loc: tuple[Any, ...]) -> str:
 
 
 def _join(prefix: str, rest: str) -> str:
-    if not rest:
-        return prefix
+    if not rest or not prefix:
+        return prefix or rest
     return f"{prefix}{rest}" if rest.startswith("[") else f"{prefix}.{rest}"
 
 

@@ -87,9 +87,10 @@ def _match_or_create_patient(
     """The importing clinic's patient: never one of another clinic."""
     patients = Patient.objects.filter(clinic=clinic)
     for system, value in data.identifiers:
-        if system == codes.patient_id_system() and value.isdigit():
-            found = patients.filter(pk=int(value)).first()
-        else:
+        found = None
+        if system == codes.patient_id_system() and value.isdigit() and len(value) < 19:
+            found = patients.filter(pk=int(value)).first()  # Baton's own id, this clinic only
+        if found is None:
             link = PatientIdentifier.objects.filter(clinic=clinic, system=system, value=value)
             found = patients.filter(pk__in=link.values("patient_id")).first()
         if found is not None:

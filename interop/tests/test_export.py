@@ -191,7 +191,12 @@ def test_final_report_is_a_diagnostic_report_the_task_points_to(worked_handoff):
     services.complete_handoff(
         worked_handoff,
         by=worked_handoff.trainer,
-        final_report={"sessions_attended": 9, "progress": "Strong.", "symptoms": [], "note": "Keep it up."},
+        final_report={
+            "sessions_attended": 9,
+            "progress": "Strong.",
+            "symptoms": [],
+            "note": "Keep it up.",
+        },
     )
     handoff = Handoff.objects.get(pk=worked_handoff.pk)
     data = as_json(export_bundle(handoff, party="therapist"))
