@@ -452,3 +452,18 @@ def test_a_body_that_is_not_json_gets_400(api, other_therapist, unpartnered_trai
     )
 
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("who", ["outsider", "clinic_admin", "patient", "gym_admin"])
+def test_only_a_therapist_imports(api, request, who):
+    user = request.getfixturevalue(who)
+    before = written()
+
+    response = post(api(user), ehr_bundle())
+
+    assert response.status_code == 403
+    assert written() == before
+
+
+def test_importing_needs_a_login(api):
+    assert post(api(None), ehr_bundle()).status_code == 401
