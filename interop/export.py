@@ -10,6 +10,7 @@ no date of birth, and a patient's has neither the trainer's check-ins nor the fi
 from __future__ import annotations
 
 import datetime
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -752,6 +753,4 @@ def final_report(data: ExportData) -> DiagnosticReport:
 
 def as_json(resource: DomainResource | Bundle) -> dict[str, Any]:
     """The resource as FHIR JSON (the library's serializer: ``for``, not ``for_fhir``)."""
-    import json
-
     return json.loads(resource.model_dump_json(exclude_none=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -77,6 +78,21 @@ def test_export_then_import_at_another_clinic_gives_the_same_packet(
     assert imported.clearance == original.clearance
     assert imported == original
     assert body["unmapped"] == []
+
+
+@pytest.mark.parametrize("state", [s.value for s in Handoff.Status])
+def test_a_bundle_from_any_state_round_trips(
+    api, make_handoff, other_therapist, unpartnered_trainer, state
+):
+    handoff = make_handoff(state)
+    bundle = as_json(export_bundle(handoff, party="therapist"))
+
+    response = post(api(other_therapist), bundle, unpartnered_trainer)
+
+    assert response.status_code == 201, response.json()
+    draft = Handoff.objects.get(pk=response.json()["handoff"]["id"])
+    assert latest_spec(draft) == latest_spec(handoff)
+    assert response.json()["unmapped"] == []
 
 
 def test_a_round_trip_keeps_limits_surgery_date_and_holds(
@@ -330,8 +346,6 @@ def test_an_unknown_trainer_id_is_refused(api, other_therapist):
 
 
 def test_the_fhir_media_type_is_accepted(api, other_therapist, unpartnered_trainer):
-    import json
-
     response = api(other_therapist).post(
         import_url(unpartnered_trainer),
         json.dumps(ehr_bundle()),
