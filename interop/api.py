@@ -19,25 +19,26 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from config.api import SafeJSONParser
-from config.errors import Forbidden
+from accounts.permissions import caller
+from core.drf import SafeJSONParser
+from core.errors import Forbidden
+from core.subjects import SubjectType
 from gyms.models import GymMembership
 from handoff.api.handoffs_common import (
     HANDOFF,
     NOT_FOUND,
     TOO_LARGE,
     UNAUTHENTICATED,
-    caller,
     error,
     log_reads,
     represent,
 )
-from handoff.api.handoffs_reads import prepare
-from handoff.roles import actor_for
 from handoff.selectors import access_handoff
+from handoff.selectors.packets import prepare
 from handoff.services import party_of
 from interop.export import Party, as_json, export_bundle, export_task
 from interop.services import import_referral
+from organisations.roles import actor_for
 
 FHIR_JSON = "application/fhir+json"
 TAGS = ["fhir"]
@@ -91,8 +92,8 @@ class HandoffBundleView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         handoff, party = _party(request, pk)
         bundle = export_bundle(handoff, party=party)
-        log_reads(request, "handoff", [handoff.pk], action="fhir_export")
-        log_reads(request, "patient", [handoff.patient_id], action="fhir_export")
+        log_reads(request, SubjectType.HANDOFF, [handoff.pk], action="fhir_export")
+        log_reads(request, SubjectType.PATIENT, [handoff.patient_id], action="fhir_export")
         return _fhir_response(as_json(bundle))
 
 
@@ -119,7 +120,7 @@ class HandoffTaskView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         handoff, party = _party(request, pk)
         task = export_task(handoff, party=party)
-        log_reads(request, "handoff", [handoff.pk], action="fhir_task")
+        log_reads(request, SubjectType.HANDOFF, [handoff.pk], action="fhir_task")
         return _fhir_response(as_json(task))
 
 

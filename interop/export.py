@@ -60,7 +60,6 @@ from handoff.models import (
     Restriction,
     SessionLog,
 )
-from handoff.services import clinic_today
 from handoff.vocabularies import ClearanceLevel, RestrictionKind, Symptom
 from interop import codes
 from interop.fhir_types import coding, concept, day, ext, ref, sub_extensions
@@ -629,7 +628,7 @@ def consent(data: ExportData) -> FhirConsent:
     """The patient's authorization that allows the disclosure to the trainer's gym."""
     record, handoff = data.consent, data.handoff
     assert record is not None  # noqa: S101 - only called with a consent
-    today_active = record.is_active_on(clinic_today(handoff.clinic))
+    today_active = record.is_active_on(handoff.clinic.today())
     return FhirConsent(
         id=f"consent-{record.pk}",
         status="active" if today_active else "inactive",

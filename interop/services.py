@@ -11,15 +11,15 @@ from django.db import transaction
 from accounts.models import User
 from clinics.models import Clinic, Patient
 from clinics.services import create_patient
-from config.errors import Forbidden
+from core.errors import Forbidden
 from exercises.models import Exercise
 from gyms.models import GymMembership
 from handoff.models import Handoff, PacketVersion
-from handoff.roles import actor_for
 from handoff.services import create_handoff, packet_spec_from_data
 from interop import codes
 from interop.importing import BundleError, PatientData, Referral, read_bundle
 from interop.models import PatientIdentifier
+from organisations.roles import actor_for
 
 NOTES_LIMIT = PacketVersion._meta.get_field("notes_for_trainer").max_length or 2000
 UNMAPPED_HEADING = "From the imported referral, not mapped to the packet:"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from handoff.models import AccessLog, Handoff
+from audit.models import AccessLog
+from handoff.models import Handoff
 from handoff.tests.test_api_support import STRANGERS
 from interop.tests.helpers import one, parse_bundle, resources
 

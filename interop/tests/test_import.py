@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from audit.models import AccessLog
 from clinics.models import Patient
 from clinics.tests.factories import PatientFactory
-from handoff.models import AccessLog, Handoff
+from handoff.models import Handoff
 from handoff.services.packets import spec_from_version
 from interop.export import as_json, export_bundle
 from interop.models import PatientIdentifier
