@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("handoff.api.urls")),
     path("", include("notifications.api_urls")),
     path("", include("portal.api_urls")),
+    path("", include("interop.urls")),
 ]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "safety",
     "handoff",
     "portal",
+    "interop",
     "config",  # start-up work of the project itself (config/apps.py)
 ]
 

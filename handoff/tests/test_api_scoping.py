@@ -61,7 +61,7 @@ class World:
     plan_item: Any = None
 
     def kwargs(self, name: str) -> dict[str, Any]:
-        if name.startswith("handoff-") and name != "handoff-list":
+        if name.startswith("handoff-") and name not in ("handoff-list", "handoff-fhir-import"):
             assert self.handoff is not None
             extra: dict[str, Any] = {"number": 2} if name.endswith("diff") else {}
             if name.startswith("handoff-plan-"):
@@ -113,6 +113,42 @@ def credentials(persona: str, world: World) -> dict[str, Any]:
 def new_handoff(persona: str, world: World) -> dict[str, Any]:
     patient = world.people["patient"].patient_record
     return {"patient": patient.pk, "trainer": world.people["trainer"].pk, "packet": packet_body()}
+
+
+def referral_bundle(persona: str, world: World) -> dict[str, Any]:
+    """A minimal FHIR referral naming the partnered trainer as its performer (by email)."""
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "resource": {
+                    "resourceType": "ServiceRequest",
+                    "id": "r",
+                    "status": "active",
+                    "intent": "order",
+                    "subject": {"reference": "Patient/p"},
+                    "authoredOn": day(),
+                    "performer": [{"reference": "Practitioner/t"}],
+                    "reasonCode": [{"text": "Right knee after ACL repair"}],
+                }
+            },
+            {
+                "resource": {
+                    "resourceType": "Patient",
+                    "id": "p",
+                    "name": [{"family": "Ng", "given": ["Kim"]}],
+                }
+            },
+            {
+                "resource": {
+                    "resourceType": "Practitioner",
+                    "id": "t",
+                    "telecom": [{"system": "email", "value": world.people["trainer"].email}],
+                }
+            },
+        ],
+    }
 
 
 SESSION = {"date": day(), "completed": True, "pain": 2, "symptoms": [], "note": "Fine"}
@@ -250,6 +286,19 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         on_handoff("accepted", CHECK_IN, therapist=403, patient=403, trainer=201)
     ],
     ("handoff-messages", "GET"): [on_handoff("accepted", therapist=200, trainer=200, patient=200)],
+    # --- FHIR (interop) ------------------------------------------------------------------------
+    ("handoff-fhir", "GET"): [
+        on_handoff("accepted", therapist=200, trainer=200, patient=200),
+        on_handoff("draft", therapist=200),
+        on_handoff("declined", therapist=200, patient=200),
+    ],
+    ("handoff-fhir-task", "GET"): [
+        on_handoff("accepted", therapist=200, trainer=200, patient=200),
+        on_handoff("draft", therapist=200),
+    ],
+    ("handoff-fhir-import", "POST"): [
+        for_all(403, state="accepted", body=referral_bundle, therapist=201, other_therapist=400)
+    ],
     ("handoff-messages", "POST"): [
         on_handoff("accepted", {"body": "See you Monday"}, therapist=201, trainer=201, patient=201)
     ],
