@@ -195,7 +195,7 @@ def _event(event: HandoffEvent) -> dict[str, Any]:
 
 def _access_log(patient: Patient, handoff_ids: list[int]) -> list[dict[str, Any]]:
     """Who read this patient's record or handoffs, and when: name, role and organisation."""
-    rows = (
+    rows = list(
         AccessLog.objects.filter(
             Q(object_type="patient", object_id=patient.pk)
             | Q(object_type="handoff", object_id__in=handoff_ids)
@@ -203,7 +203,6 @@ def _access_log(patient: Patient, handoff_ids: list[int]) -> list[dict[str, Any]
         .select_related("actor")
         .order_by("at", "id")
     )
-    rows = list(rows)
     roles = _roles_of({row.actor_id for row in rows})
     return [
         {
