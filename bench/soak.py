@@ -104,7 +104,7 @@ def seed(clients: int) -> dict[str, Any]:
     from accounts.tests.factories import UserFactory
     from clinics.tests.factories import ClinicMembershipFactory, PatientFactory
     from gyms.tests.factories import GymFactory, TrainerMembershipFactory
-    from handoff.models import Partnership
+    from organisations.models import Partnership
     from handoff.tests import builders
 
     clinic_membership = ClinicMembershipFactory(user__email="pt@soak.test")
