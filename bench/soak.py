@@ -104,8 +104,8 @@ def seed(clients: int) -> dict[str, Any]:
     from accounts.tests.factories import UserFactory
     from clinics.tests.factories import ClinicMembershipFactory, PatientFactory
     from gyms.tests.factories import GymFactory, TrainerMembershipFactory
-    from organisations.models import Partnership
     from handoff.tests import builders
+    from organisations.models import Partnership
 
     clinic_membership = ClinicMembershipFactory(user__email="pt@soak.test")
     clinic, therapist = clinic_membership.clinic, clinic_membership.user
