@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # make run's worker (with the embedded beat); the drill in notifications/tests/faults runs this.
 WORKER_RUN = $(BIN)/celery -A config worker -B --concurrency $(CONCURRENCY) --loglevel INFO
 
-.PHONY: run test test-faults check worker beat bench migrate seed clean-var
+.PHONY: run test test-faults check worker beat bench soak migrate seed clean-var
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +54,7 @@ check: $(VENV)/.dev-installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_ENV=production DEBUG=false \
 	  SECRET_KEY=check-deploy-$$(printf '%064d' 0) ALLOWED_HOSTS=baton.example \
-	  DATABASE_URL=postgres://baton@127.0.0.1:5432/baton CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
+	  DATABASE_URL=postgres://baton@127.0.0.1:5432/baton CELERY_BROKER_URL=redis://127.0.0.1:6379/0 TRUSTED_PROXY_COUNT=1 \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## A Celery worker (production runs N of these, on any hosts), supervised like make run's.
@@ -69,6 +69,10 @@ beat: $(VENV)/.runtime-installed
 ## Speed and memory benchmarks (never pass/fail tests).
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py
+
+## 50 clients for 60 s against gunicorn, PostgreSQL, Redis, two workers and an SMTP sink.
+soak: $(VENV)/.dev-installed
+	$(BIN)/python bench/soak.py --clients $${SOAK_CLIENTS:-50} --seconds $${SOAK_SECONDS:-60}
 
 clean-var:
 	rm -rf var/

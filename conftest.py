@@ -122,6 +122,17 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         test["NAME"] = f"test_baton_{RUN_ID}"
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(settings) -> None:
+    """Each test counts rate limits in its own cache namespace (also on a shared Redis)."""
+    import uuid
+
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{RUN_ID}-{uuid.uuid4().hex[:8]}"}
+        for name, config in settings.CACHES.items()
+    }
+
+
 @pytest.fixture
 def run_dir() -> Path:
     return RUN_DIR

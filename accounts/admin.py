@@ -10,8 +10,11 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ApiToken, Invitation, User
+from accounts.otp import reset_two_factor
 from accounts.services import deactivate_user, invite_user, revoke_invitation
 from core.errors import DomainError
 
@@ -41,7 +44,7 @@ class UserAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["is_active", "last_login", "date_joined"]
     filter_horizontal = ["groups", "user_permissions"]
-    actions = ["deactivate_selected", "invite_selected"]
+    actions = ["deactivate_selected", "invite_selected", "reset_two_factor_selected"]
 
     def save_model(self, request: HttpRequest, obj: User, form: object, change: bool) -> None:
         if not change:
@@ -75,6 +78,21 @@ class UserAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{user.email}: {exc.detail}", messages.ERROR)
             else:
                 self.message_user(request, f"Invitation sent to {user.email}.", messages.SUCCESS)
+
+    @admin.action(
+        description="Reset two-factor sign-in of selected users (lost phone)",
+        permissions=["change"],
+    )
+    def reset_two_factor_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            try:
+                reset_two_factor(user, by=_acting_user(request))
+            except DomainError as exc:
+                self.message_user(request, f"{user.email}: {exc.detail}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"Two-factor sign-in of {user.email} is reset.", messages.SUCCESS
+                )
 
 
 @admin.register(ApiToken)
@@ -134,3 +152,10 @@ class InvitationAdmin(admin.ModelAdmin):
             except DomainError as exc:
                 self.message_user(request, f"{invitation}: {exc.detail}", messages.ERROR)
         self.message_user(request, "The selected open invitations are revoked.", messages.SUCCESS)
+
+
+# django-otp's own device admins would show an operator the authenticator secrets. Devices are
+# changed only by their owner and reset by the action above.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

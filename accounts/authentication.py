@@ -19,6 +19,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key: str) -> tuple[Any, ApiToken]:
+        from accounts import otp  # otp imports the models this module's importers need first
+
         token = (
             ApiToken.objects.select_related("user")
             .filter(digest=token_digest(key), expires_at__gt=timezone.now())
@@ -26,6 +28,18 @@ class TokenAuthentication(authentication.TokenAuthentication):
         )
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid or expired token.")
-        if not token.user.is_active:
+        user = token.user
+        if not user.is_active:
             raise exceptions.AuthenticationFailed("This account is deactivated.")
-        return token.user, token
+        # A token dies with the password or the second factor it was issued under.
+        if token.password_stamp != otp.password_stamp(user):
+            raise exceptions.AuthenticationFailed("The password changed: get a new token.")
+        if token.device_stamp != otp.device_stamp(user):
+            raise exceptions.AuthenticationFailed(
+                "Two-factor sign-in changed for this account: get a new token."
+            )
+        if not token.device_stamp and otp.two_factor_required(user):
+            raise exceptions.AuthenticationFailed(
+                "This account must use two-factor sign-in: set it up, then get a new token."
+            )
+        return user, token

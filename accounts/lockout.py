@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 from typing import Any
 
 from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts.models import normalize_email
+from core.net import client_address
 
 
 def username_from(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
@@ -35,12 +39,12 @@ def lockout_response(
     original_response: HttpResponse | None = None,
     credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    cool_off = get_cool_off(request)
-    retry_after = str(math.ceil(cool_off.total_seconds())) if cool_off else "900"
-    minutes = math.ceil(int(retry_after) / 60)
+    seconds = _seconds_left(request, credentials)
+    retry_after = str(seconds)
+    wait = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
     detail = (
         "Too many failed logins for this account from this address. "
-        f"Try again in {minutes} minutes, or reset your password."
+        f"Try again in {wait}, or reset your password."
     )
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse({"detail": detail, "code": "locked_out"}, status=429)
@@ -48,3 +52,19 @@ def lockout_response(
         response = render(request, "accounts/locked_out.html", {"detail": detail}, status=429)
     response["Retry-After"] = retry_after
     return response
+
+
+def _seconds_left(request: HttpRequest, credentials: dict[str, Any] | None) -> int:
+    """The time this pair stays locked: from its last recorded failure, not a fresh cool-off."""
+    cool_off = get_cool_off(request) or timedelta(minutes=15)
+    username = username_from(request, credentials)
+    last = (
+        AccessAttempt.objects.filter(username=username, ip_address=client_address(request))
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
+    if last is None:
+        return math.ceil(cool_off.total_seconds())
+    left = (last + cool_off - timezone.now()).total_seconds()
+    return max(1, math.ceil(left))

@@ -84,6 +84,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The password and the second factors the token was issued under (accounts.otp): a token
+    # whose stamps no longer match its account is refused.
+    password_stamp = models.CharField(max_length=32, default="", editable=False)
+    device_stamp = models.CharField(max_length=32, default="", blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

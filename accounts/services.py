@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.authentication import token_digest
 from accounts.errors import InvalidCredentials, InvitationUnusable, LockedOut
 from accounts.models import ApiToken, Invitation, User, normalize_email
+from accounts.otp import device_stamp, password_stamp
 from accounts.selectors import ALREADY_USED, invitation_from_token, invitation_token
 from core.errors import Conflict
 from core.net import client_address
@@ -75,11 +76,19 @@ def clear_login_failures(*, email: str) -> int:
 
 
 def issue_token(user: User) -> str:
-    """Create an API token and return its key. Only the digest is stored: this is the one copy."""
+    """Create an API token and return its key. Only the digest is stored: this is the one copy.
+
+    The token records the password and second factors it was issued under (``accounts.otp``).
+    """
     key = secrets.token_urlsafe(32)
     now = timezone.now()
     ApiToken.objects.create(
-        user=user, digest=token_digest(key), created_at=now, expires_at=now + settings.API_TOKEN_TTL
+        user=user,
+        digest=token_digest(key),
+        created_at=now,
+        expires_at=now + settings.API_TOKEN_TTL,
+        password_stamp=password_stamp(user),
+        device_stamp=device_stamp(user),
     )
     return key
 
@@ -226,12 +235,12 @@ def deactivate_user(user: User, *, by: User | None) -> None:
         user.is_active = False
         ApiToken.objects.filter(user=user).delete()
         _revoke_open_invitations(user, now)
-        ended = _end_sessions(user, now)
+        ended = end_sessions(user)
     logger.info("user %s deactivated by %s; %d sessions ended", user.pk, _who(by), ended)
 
 
-def _end_sessions(user: User, now: datetime) -> int:
-    """Delete the user's database sessions.
+def end_sessions(user: User, *, keep: str | None = None) -> int:
+    """Delete the user's database sessions, except the one with session key ``keep``.
 
     Sessions are not indexed by user, so this decodes every unexpired one. That is bounded by
     the logins of the last ``SESSION_ABSOLUTE_TIMEOUT`` (12 h), small for this site, and keeps
@@ -242,8 +251,8 @@ def _end_sessions(user: User, now: datetime) -> int:
     user_id = str(user.pk)
     keys = [
         session.session_key
-        for session in Session.objects.filter(expire_date__gt=now).iterator()
-        if str(session.get_decoded().get(SESSION_KEY)) == user_id
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get(SESSION_KEY)) == user_id and session.session_key != keep
     ]
     deleted, _ = Session.objects.filter(session_key__in=keys).delete()
     return deleted

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -20,7 +22,9 @@ from accounts.errors import InvalidCredentials, InvitationUnusable, LockedOut
 from accounts.forms import AcceptInvitationForm, LoginForm
 from accounts.lockout import lockout_response
 from accounts.middleware import start_session_clock
-from accounts.models import User
+from accounts.models import User, normalize_email
+from accounts.otp import has_two_factor
+from accounts.otp_views import begin_second_step
 from accounts.selectors import invitation_from_token
 from accounts.services import (
     accept_invitation,
@@ -28,6 +32,8 @@ from accounts.services import (
     login_with_password,
     revoke_tokens,
 )
+from accounts.throttles import first_refusal, too_many_requests
+from core.net import client_address
 
 
 @sensitive_post_parameters("password")
@@ -41,10 +47,12 @@ def login_page(request: HttpRequest) -> HttpResponse:
                 request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
             )
         except LockedOut:
-            return lockout_response(request)
+            return lockout_response(request, credentials={"username": form.cleaned_data["email"]})
         except InvalidCredentials as exc:
             form.add_error(None, exc.detail)
         else:
+            if has_two_factor(user):
+                return begin_second_step(request, user, _safe_next(request))
             login(request, user)  # rotates the session key: no session fixation
             start_session_clock(request)
             return redirect(_safe_next(request))
@@ -68,7 +76,19 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Per address before anything else: eight requests no longer send eight emails.
+        wait = first_refusal([("password_reset_address", client_address(request))])
+        if wait is not None:
+            return too_many_requests(request, wait, "password reset requests from this address")
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        # Counted whether or not the address has an account, so the answer tells nobody which.
+        email = normalize_email(form.cleaned_data["email"])
+        wait = first_refusal([("password_reset_email", email)])
+        if wait is not None:
+            return too_many_requests(self.request, wait, "password reset emails to this address")
         # The link is built from SITE_URL, never from the request's Host header, so a forged
         # Host cannot make us mail someone a link to another site.
         self.extra_email_context = {"site_url": settings.SITE_URL}
@@ -96,6 +116,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_from_token(token)
     except InvitationUnusable as exc:
         return _invitation_gone(request, exc)
+    if request.method == "POST":
+        wait = first_refusal([("invitation_address", client_address(request))])
+        if wait is not None:
+            return too_many_requests(request, wait, "attempts from this address")
     form = AcceptInvitationForm(request.POST or None, initial={"name": invitation.user.name})
     if request.method == "POST" and form.is_valid():
         try:

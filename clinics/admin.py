@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audit.admin_mixin import AuditedAdminMixin
 from clinics.models import Clinic, ClinicMembership, Patient
 
 
@@ -37,13 +38,29 @@ class ClinicMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(AuditedAdminMixin):
+    """Contact details only: no date of birth, private notes or emergency contact, and every
+    page that shows a patient writes the access log. The portal login is linked only by the
+    invitation service (a therapist's invite), never by hand here."""
+
+    audit_object_type = "patient"
     list_display = ["__str__", "clinic", "email", "has_login", "created_at"]
     list_filter = ["clinic"]
     search_fields = ["first_name", "last_name", "email"]
     list_select_related = ["clinic"]
-    raw_id_fields = ["user", "created_by"]
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    fields = [
+        "clinic",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "preferred_contact",
+        "user",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = ["user", "created_by", "created_at", "updated_at"]
 
     @admin.display(boolean=True, description="Portal login")
     def has_login(self, patient: Patient) -> bool:

@@ -39,7 +39,9 @@ class TherapistPatientSerializer(serializers.ModelSerializer[Patient]):
     is for therapists only and is never used for a trainer or the patient."""
 
     name = serializers.CharField(read_only=True)
-    has_login = serializers.SerializerMethodField(help_text="The patient has a portal login.")
+    has_login = serializers.SerializerMethodField(
+        help_text="The patient has a portal login, or was invited to one."
+    )
 
     class Meta:
         model = Patient
@@ -47,7 +49,9 @@ class TherapistPatientSerializer(serializers.ModelSerializer[Patient]):
         read_only_fields = ["id", "name", "has_login", "created_at", "updated_at"]
 
     def get_has_login(self, patient: Patient) -> bool:
-        return patient.user_id is not None
+        # Invited counts as a login: whether the invitation could make one is not the
+        # clinic's to learn (an address with a login elsewhere would show as "no login").
+        return patient.user_id is not None or patient.portal_invited_at is not None
 
 
 class TherapistsOnly(permissions.IsTherapist):

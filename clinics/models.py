@@ -174,6 +174,9 @@ class Patient(models.Model):
         blank=True,
         related_name="+",
     )
+    # When the clinic last invited the patient to the portal, whether or not a login could be
+    # made (an address that already has a login is not linked, and the clinic is not told).
+    portal_invited_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from accounts.existing_accounts import tell_existing_account_holder
 from accounts.models import User, normalize_email
 from clinics.models import PATIENT_FIELDS, Clinic, ClinicMembership, Patient
 from core.errors import Conflict, Forbidden
@@ -65,18 +67,17 @@ def _validate_patient(patient: Patient) -> None:
         raise ValidationError({"date_of_birth": ["Enter a date of birth after 1900-01-01."]})
 
 
-def _refuse_taken_email(email: str, *, clinic: Clinic) -> None:
-    """A login belongs to one organisation or one patient record.
+def _existing_login(email: str, *, clinic: Clinic) -> User | None:
+    """The login that already has this address, if any. A login belongs to one organisation or
+    one patient record, so the caller does not invite it; it answers as usual and tells the
+    holder (``accounts.existing_accounts``), so the answer is no oracle of who uses Baton.
 
-    Patient records without a login are checked in this clinic only: a refusal that depended on
-    another clinic's patient list would tell this clinic who is a patient elsewhere.
+    This clinic's own patient records are refused in words: the clinic already knows them, and
+    a check that depended on another clinic's list would tell who is a patient elsewhere.
     """
-    taken = (
-        User.objects.filter(email__iexact=email).exists()
-        or Patient.objects.filter(clinic=clinic, email__iexact=email).exists()
-    )
-    if taken:
+    if Patient.objects.filter(clinic=clinic, email__iexact=email).exists():
         raise Conflict(EMAIL_TAKEN, code="email_taken")
+    return User.objects.filter(email__iexact=email).first()
 
 
 def _invite(*, email: str, name: str, purpose: str, by: User) -> User:
@@ -153,14 +154,19 @@ def invite_patient(patient: Patient, *, by: User) -> Patient:
             email = locked.user.email
         elif not locked.email:
             raise Conflict("Add the patient's email address first.", code="email_required")
-        elif User.objects.filter(email__iexact=locked.email).exists():
-            raise Conflict(EMAIL_TAKEN, code="email_taken")
+        elif (existing := User.objects.filter(email__iexact=locked.email).first()) is not None:
+            # No oracle: the therapist gets the usual answer; the address's owner is told.
+            tell_existing_account_holder(existing, invited_by=by, where=locked.clinic.name)
+            locked.portal_invited_at = timezone.now()
+            locked.save(update_fields=["portal_invited_at", "updated_at"])
+            return locked
         else:
             email = locked.email
+        locked.portal_invited_at = timezone.now()
         user = _invite(email=email, name=locked.name, purpose="patient", by=by)
         if locked.user_id != user.pk:
             locked.user = user
-            locked.save(update_fields=["user", "updated_at"])
+        locked.save(update_fields=["user", "portal_invited_at", "updated_at"])
         ensure_preference(user, time_zone=locked.clinic.time_zone, quiet_hours=PATIENT_QUIET_HOURS)
     return locked
 
@@ -178,8 +184,12 @@ def invite_clinic_staff(
     credential: str = "",
     is_admin: bool = False,
     by: User,
-) -> ClinicMembership:
-    """Invite a therapist or an admin to the clinic. Only an admin of that clinic may."""
+) -> ClinicMembership | None:
+    """Invite a therapist or an admin to the clinic. Only an admin of that clinic may.
+
+    ``None`` when the address already has a login: its holder is told by email, and the caller
+    answers exactly as for a new colleague.
+    """
     email = normalize_email(email)
     if role == ClinicMembership.Role.THERAPIST and not licence_number.strip():
         raise ValidationError({"licence_number": ["A physical therapist needs a licence number."]})
@@ -193,7 +203,10 @@ def invite_clinic_staff(
     membership.full_clean(exclude=["user"])
     with transaction.atomic():
         _require_clinic_admin(clinic, by)
-        _refuse_taken_email(email, clinic=clinic)
+        existing = _existing_login(email, clinic=clinic)
+        if existing is not None:
+            tell_existing_account_holder(existing, invited_by=by, where=clinic.name)
+            return None
         membership.user = _invite(email=email, name=name, purpose="staff", by=by)
         membership.save()
         ensure_preference(membership.user, time_zone=clinic.time_zone)

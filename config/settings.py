@@ -9,6 +9,7 @@ written to files in ``var/mail/``. ``DJANGO_ENV=production`` refuses to start wi
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Baton's apps, bottom layer first (docs/architecture.md; `make check` enforces the order).
     "core",
     "audit",
@@ -90,7 +94,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.otp_middleware.TwoFactorMiddleware",
     "config.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -206,6 +212,38 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.net.client_address"
 AXES_USERNAME_CALLABLE = "accounts.lockout.username_from"
 AXES_VERBOSE = False
+# Two-factor sign-in (accounts.otp). Roles listed here cannot use Baton without an authenticator
+# app: therapists and clinic admins read many patients' packets; "operator" is the Django admin.
+# On by default in production; off in development and the demo so `make run` stays one command.
+TWO_FACTOR_REQUIRED_ROLES = env_list(
+    "TWO_FACTOR_REQUIRED_ROLES", ["therapist", "clinic_admin", "operator"] if PRODUCTION else []
+)
+if TWO_FACTOR_REQUIRED_ROLES == ["none"]:
+    TWO_FACTOR_REQUIRED_ROLES = []
+_TWO_FACTOR_ROLES = {"therapist", "trainer", "patient", "clinic_admin", "gym_admin", "operator"}
+if not set(TWO_FACTOR_REQUIRED_ROLES) <= _TWO_FACTOR_ROLES:
+    raise ImproperlyConfigured(
+        "TWO_FACTOR_REQUIRED_ROLES may list only "
+        f"{', '.join(sorted(_TWO_FACTOR_ROLES))}, or be 'none'."
+    )
+TWO_FACTOR_ROLE_RESOLVER = "organisations.roles.role_name"
+OTP_TOTP_ISSUER = "Baton"
+# A login's second step (the code) must follow the password within this many seconds.
+TWO_FACTOR_PENDING_SECONDS = 300
+
+# Rate limits (accounts.throttles), kept in the cache: "N/second|minute|hour|day".
+RATE_LIMITS = {
+    "password_reset_address": env_str("RATE_PASSWORD_RESET_PER_ADDRESS", "10/hour"),
+    "password_reset_email": env_str("RATE_PASSWORD_RESET_PER_EMAIL", "3/hour"),
+    "token_address": env_str("RATE_TOKEN_PER_ADDRESS", "30/minute"),
+    "invitation_address": env_str("RATE_INVITATION_PER_ADDRESS", "20/minute"),
+}
+API_RATE_PER_USER = env_str("RATE_API_PER_USER", "600/minute")
+API_RATE_ANONYMOUS = env_str("RATE_API_ANONYMOUS_PER_ADDRESS", "120/minute")
+for _rate in [*RATE_LIMITS.values(), API_RATE_PER_USER, API_RATE_ANONYMOUS]:
+    if not re.fullmatch(r"\d+/(s|m|h|d)[a-z]*", _rate):
+        raise ImproperlyConfigured(f"A rate limit looks like 30/minute or 5/hour, not {_rate!r}.")
+
 # Number of reverse proxies in front of the site whose X-Forwarded-For entries are trusted.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
@@ -402,6 +440,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "accounts.throttles.UserThrottle",
+        "accounts.throttles.AnonThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"user": API_RATE_PER_USER, "anon": API_RATE_ANONYMOUS},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -27,6 +27,28 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
 
 
+def strict_bool_param(request: Any, name: str) -> bool | None:
+    """A true/false query parameter: ``None`` when absent, 400 naming it when not a boolean."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    value = raw.strip().lower()
+    if value in {"true", "1"}:
+        return True
+    if value in {"false", "0"}:
+        return False
+    raise exceptions.ValidationError({name: ["Send true or false."]})
+
+
+def api_not_found(request: Any, *args: Any, **kwargs: Any) -> Any:
+    """Unknown paths under /api/ answer the API's JSON 404, not the site's HTML page."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {"detail": "No API endpoint at this path.", "code": "not_found"}, status=404
+    )
+
+
 def _domain_body(exc: DomainError) -> dict[str, Any]:
     body: dict[str, Any] = {"detail": exc.detail, "code": exc.code}
     if exc.reasons:

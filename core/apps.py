@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from core.strict_input import install
+
+        install()  # strict JSON types for every DRF serializer (core/strict_input.py)

@@ -33,6 +33,25 @@ class SafeJSONParser(JSONParser):
 
 
 class Pagination(PageNumberPagination):
+    """``?page=`` and ``?page_size=`` must be whole numbers (1..100 for the size), else 400
+    naming the parameter; DRF would quietly use the default size for ``?page_size=abc``."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request: Any) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {"page_size": [f"Send a whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(raw)
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw != "last" and not (raw.isascii() and raw.isdigit()):
+            raise exceptions.ValidationError({"page": ["Send a page number (1, 2, ...)."]})
+        return super().paginate_queryset(queryset, request, view)

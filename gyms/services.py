@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.existing_accounts import tell_existing_account_holder
 from accounts.models import User, normalize_email
 from core.errors import Conflict, Forbidden
 from gyms.models import Certification, Gym, GymMembership, Specialty
@@ -45,10 +46,11 @@ def invite_gym_staff(
     specialties: Iterable[str] = (),
     capacity: int = 5,
     by: User,
-) -> GymMembership:
+) -> GymMembership | None:
     """Invite a trainer or an admin to the gym. Only an admin of that gym may.
 
-    A login belongs to one organisation, so an address that already has a login is refused.
+    A login belongs to one organisation, so an address that already has a login is not
+    invited: its holder is told by email, the caller answers as usual, and this returns ``None``.
     """
     from accounts.services import invite_user  # accounts may load after this module
 
@@ -65,8 +67,11 @@ def invite_gym_staff(
     with transaction.atomic():
         if not _is_gym_admin(gym, by):
             raise Forbidden(f"Only an admin of {gym.name} can invite its staff.")
-        if User.objects.filter(email__iexact=email).exists():
-            raise Conflict(EMAIL_TAKEN, code="email_taken")
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            # No oracle: the admin gets the usual answer; the address's owner is told.
+            tell_existing_account_holder(existing, invited_by=by, where=gym.name)
+            return None
         try:
             # A savepoint: a concurrent invitation of the same address loses here, not with a 500.
             with transaction.atomic():

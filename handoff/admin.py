@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from audit.admin_mixin import AuditedAdminMixin
 from core.admin import ReadOnlyAdmin
 from handoff.models import Handoff
 
 
 @admin.register(Handoff)
-class HandoffAdmin(ReadOnlyAdmin):
-    """Who, where and when; the packet's health content stays out of the admin entirely."""
+class HandoffAdmin(AuditedAdminMixin, ReadOnlyAdmin):
+    """Who, where and when; the packet's health content stays out of the admin entirely. Every
+    page that shows a handoff still writes the access log: the operator learns who treats whom."""
+
+    audit_object_type = "handoff"
 
     list_display = [
         "id",

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import strict_bool_param
 from core.subjects import SubjectType
 from core.validators import validate_time_zone
 from notifications import services
@@ -123,7 +124,9 @@ def preferences_data(pref: Preference) -> dict[str, Any]:
 @extend_schema(
     summary="Your notifications, newest first",
     parameters=[
-        OpenApiParameter("unread", OpenApiTypes.BOOL, description="true: only unread ones")
+        OpenApiParameter(
+            "unread", OpenApiTypes.BOOL, description="true: only unread ones; false: only read ones"
+        )
     ],
 )
 class NotificationListView(generics.ListAPIView[Notification]):
@@ -132,8 +135,11 @@ class NotificationListView(generics.ListAPIView[Notification]):
 
     def get_queryset(self) -> QuerySet[Notification]:
         notifications = notifications_visible_to(_user(self.request))
-        if self.request.query_params.get("unread", "").lower() in {"true", "1"}:
+        unread = strict_bool_param(self.request, "unread")
+        if unread is True:
             notifications = notifications.filter(read_at__isnull=True)
+        elif unread is False:
+            notifications = notifications.filter(read_at__isnull=False)
         return notifications
 
 

@@ -75,6 +75,11 @@ def actor_for(user: AnyUser) -> Actor:
     return actor
 
 
+def role_name(user: User) -> str | None:
+    """The role alone, for settings that name roles (``TWO_FACTOR_REQUIRED_ROLES``)."""
+    return actor_for(user).role
+
+
 def _resolve(user: User) -> Actor:
     """One query: the user's clinic membership, gym membership and patient record together."""
     found = (

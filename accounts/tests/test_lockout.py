@@ -96,13 +96,12 @@ def test_page_and_api_failures_count_for_the_same_pair(therapist, page_login, to
     assert token_login(therapist.email, PASSWORD).status_code == 429
 
 
-def test_admin_login_is_locked_too(therapist, client):
-    for _ in range(5):
-        client.post("/admin/login/", {"username": therapist.email, "password": WRONG})
+def test_admin_login_has_no_form_of_its_own_that_skips_the_lockout(therapist, client):
+    """The admin's login form is replaced by Baton's (which also asks for the second factor)."""
+    response = client.post("/admin/login/", {"username": therapist.email, "password": WRONG})
 
-    response = client.post("/admin/login/", {"username": therapist.email, "password": PASSWORD})
-
-    assert response.status_code == 429
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
 
 
 def test_authenticate_itself_refuses_a_locked_pair(therapist, token_login, rf):

@@ -13,6 +13,7 @@ from accounts.models import Invitation, User
 from audit.models import AccessLog
 from clinics.models import Patient
 from clinics.tests.factories import PatientFactory
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -312,17 +313,25 @@ def test_inviting_a_patient_who_has_a_login_is_409(api, therapist, patient_recor
     assert response.json()["code"] == "already_invited"
 
 
-def test_inviting_with_an_email_that_belongs_to_another_login_is_409(
+def test_inviting_with_an_email_that_belongs_to_another_login_answers_as_usual(
     api, therapist, riverside, trainer
 ):
+    """No account oracle: the answer is a new patient's; the trainer is told by email."""
     patient = PatientFactory(clinic=riverside, email=trainer.email.upper())
+    fresh = PatientFactory(clinic=riverside, email="new.patient@example.test")
 
-    response = api(therapist).post(invite(patient))
+    taken = api(therapist).post(invite(patient))
+    new = api(therapist).post(invite(fresh))
 
-    assert response.status_code == 409
-    assert response.json()["code"] == "email_taken"
+    assert taken.status_code == new.status_code == 200
+    assert set(taken.json()) == set(new.json())
+    assert taken.json()["has_login"] is new.json()["has_login"] is True
+    assert api(therapist).get(f"/api/v1/patients/{patient.pk}/").json()["has_login"] is True
     patient.refresh_from_db()
     assert patient.user is None
+    assert Notification.objects.get(recipient=trainer).title == (
+        "Someone tried to invite you to Baton"
+    )
 
 
 # --- Audit and query counts -------------------------------------------------------------------

@@ -83,11 +83,51 @@ def test_full_production_environment_loads(tmp_path):
 
 def test_check_deploy_reports_nothing_under_production_settings(tmp_path):
     result = run(
-        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path)
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(tmp_path, TRUSTED_PROXY_COUNT="1"),
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_of_a_trusted_proxy_header_with_no_trusted_proxy(tmp_path):
+    """Behind a balancer every client would share one address: lockouts and the log break."""
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(tmp_path, TRUSTED_PROXY_COUNT="0", SECURE_PROXY_SSL_HEADER="true"),
+    )
+
+    assert result.returncode != 0
+    assert "baton.W001" in result.stdout + result.stderr
+
+
+def test_check_deploy_is_quiet_without_a_proxy_header(tmp_path):
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(tmp_path, TRUSTED_PROXY_COUNT="0", SECURE_PROXY_SSL_HEADER="false"),
+    )
+
+    assert "baton.W001" not in result.stdout + result.stderr
+
+
+def test_two_factor_is_required_for_therapists_and_clinic_admins_in_production(tmp_path):
+    result = setup_django(
+        production_env(tmp_path),
+        "from django.conf import settings as s\nprint(','.join(s.TWO_FACTOR_REQUIRED_ROLES))",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert {"therapist", "clinic_admin"} <= set(result.stdout.strip().split(","))
+
+
+def test_two_factor_is_off_in_development(tmp_path):
+    result = setup_django(
+        clean_env(tmp_path, DJANGO_ENV="development"),
+        "from django.conf import settings as s\nprint(len(s.TWO_FACTOR_REQUIRED_ROLES))",
+    )
+
+    assert result.stdout.strip() == "0", result.stderr
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])

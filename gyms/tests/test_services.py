@@ -13,6 +13,7 @@ from core.errors import Conflict, Forbidden
 from gyms.models import Certification, GymMembership
 from gyms.services import add_certification, invite_gym_staff
 from gyms.tests.factories import GymFactory
+from notifications.models import Notification
 
 
 def trainer_membership(user) -> GymMembership:
@@ -75,11 +76,19 @@ def test_unknown_specialty_is_refused(gym_admin, iron_oak):
 
 
 @pytest.mark.parametrize("persona", ["therapist", "trainer", "patient", "outsider"])
-def test_email_that_already_has_a_login_is_refused(request, gym_admin, iron_oak, persona):
-    taken = request.getfixturevalue(persona).email
+def test_email_that_already_has_a_login_is_not_invited_and_its_holder_is_told(
+    request, gym_admin, iron_oak, persona
+):
+    holder = request.getfixturevalue(persona)
+    members_before = GymMembership.objects.count()
 
-    with pytest.raises(Conflict):
-        invite_gym_staff(iron_oak, email=taken, name="X", role="trainer", by=gym_admin)
+    result = invite_gym_staff(iron_oak, email=holder.email, name="X", role="trainer", by=gym_admin)
+
+    assert result is None
+    assert GymMembership.objects.count() == members_before
+    assert Notification.objects.get(recipient=holder).title == (
+        "Someone tried to invite you to Baton"
+    )
 
 
 def test_trainer_adds_their_own_certification(trainer):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from handoff.api import handoffs, handoffs_activity, plan, trainers
+from handoff.api import export, handoffs, handoffs_activity, plan, trainers
 
 ONE = "handoffs/<int:pk>/"
 
@@ -58,4 +58,13 @@ urlpatterns = [
         name="handoff-plan-exception-refuse",
     ),
     path(f"{ONE}check/", plan.CheckView.as_view(), name="handoff-check"),
+    # The patient's own data (and the clinic admin's copy of it, on request).
+    path("me/export/", export.MyExportView.as_view(), name="me-export"),
+    path("me/export.pdf", export.MyExportPdfView.as_view(), name="me-export-pdf"),
+    path("patients/<int:pk>/export/", export.PatientExportView.as_view(), name="patient-export"),
+    path(
+        "patients/<int:pk>/export.pdf",
+        export.PatientExportPdfView.as_view(),
+        name="patient-export-pdf",
+    ),
 ]

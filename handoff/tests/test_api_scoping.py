@@ -67,7 +67,7 @@ class World:
             if name.startswith("handoff-plan-"):
                 extra["item"] = self.plan_item.pk
             return {"pk": self.handoff.pk, **extra}
-        if name in ("patient-detail",):
+        if name in ("patient-detail", "patient-export", "patient-export-pdf"):
             return {"pk": self.people["patient"].patient_record.pk}
         if name == "patient-invite":
             return {"pk": self.uninvited.pk}
@@ -192,6 +192,12 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         for_all(404, body={"phone": "555-0142"}, therapist=200, clinic_admin=403)
     ],
     ("patient-invite", "POST"): [for_all(404, therapist=200, clinic_admin=403)],
+    # The patient's own data; a clinic admin produces the same on the patient's request.
+    ("auth-token", "DELETE"): [for_all(401)],  # only a presented token (not a session) is revoked
+    ("me-export", "GET"): [for_all(403, patient=200, other_patient=200)],
+    ("me-export-pdf", "GET"): [for_all(403, patient=200, other_patient=200)],
+    ("patient-export", "GET"): [on_handoff("accepted", therapist=403, clinic_admin=200)],
+    ("patient-export-pdf", "GET"): [on_handoff("accepted", therapist=403, clinic_admin=200)],
     ("notification-list", "GET"): [for_all(200)],
     ("notification-read", "POST"): [for_all(404, therapist=200)],
     ("notification-acknowledge", "POST"): [for_all(404, therapist=200)],
@@ -438,3 +444,48 @@ def test_an_unpartnered_trainer_id_reveals_nothing(
     assert response.status_code == 400
     assert "partnership" not in str(response.json()["trainer"])
     assert not Handoff.objects.exists()
+
+
+# --- The admin and the account pages ---------------------------------------------------------
+
+
+def admin_paths(people: dict[str, Any]) -> list[str]:
+    """Every registered model's list and one object page, from the admin's own registry."""
+    from django.contrib import admin
+
+    record = people["patient"].patient_record
+    paths = []
+    for model in admin.site._registry:
+        meta = model._meta
+        paths.append(f"/admin/{meta.app_label}/{meta.model_name}/")
+    paths.append(f"/admin/clinics/patient/{record.pk}/change/")
+    paths.append(f"/admin/accounts/user/{people['patient'].pk}/change/")
+    return paths
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"] + ["anonymous"])
+def test_no_persona_reaches_the_admin(client, people, persona):
+    """Only operators (is_staff) use the admin; every persona is sent to the login."""
+    if persona != "anonymous":
+        client.force_login(people[persona])
+
+    for path in admin_paths(people):
+        response = client.get(path)
+        assert response.status_code == 302, (persona, path, response.status_code)
+        assert "/login/" in response["Location"], (persona, path)
+
+
+ACCOUNT_PAGES = (
+    "/accounts/tokens/",
+    "/accounts/password/",
+    "/accounts/two-factor/",
+    "/accounts/two-factor/setup/",
+)
+
+
+@pytest.mark.parametrize("path", ACCOUNT_PAGES)
+def test_account_pages_need_a_login_and_show_only_ones_own(client, people, path):
+    assert client.get(path)["Location"].startswith("/accounts/login/")
+    for persona in ("therapist", "trainer", "patient", "outsider"):
+        client.force_login(people[persona])
+        assert client.get(path).status_code == 200, (persona, path)

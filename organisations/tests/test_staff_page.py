@@ -63,10 +63,13 @@ def test_a_gym_admin_invites_a_trainer(client, gym_admin, iron_oak):
     )
 
 
-def test_an_email_that_already_has_a_login_is_refused(client, clinic_admin, trainer):
+def test_an_email_that_already_has_a_login_answers_as_usual_and_joins_nobody(
+    client, clinic_admin, trainer
+):
+    """No account oracle (issue 17): the same redirect as a new address; the holder is told."""
     client.force_login(clinic_admin)
     response = client.post("/staff/", {"email": trainer.email, "name": "T", "role": "admin"})
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert not ClinicMembership.objects.filter(user=trainer).exists()
 
 
