@@ -53,3 +53,29 @@ def test_the_handoff_pages_audit_the_patient_too(make_handoff, therapist, client
     client.get(f"/handoffs/{handoff.pk}/")
     rows = set(AccessLog.objects.filter(object_type="patient").values_list("action", "object_id"))
     assert rows == {("list", handoff.patient_id), ("read", handoff.patient_id)}
+
+
+@pytest.mark.parametrize("persona", ["therapist", "trainer"])
+def test_the_handoff_page_offers_the_handout_and_the_link_is_a_pdf(
+    make_handoff, client, request, persona
+):
+    handoff = make_handoff("accepted")
+    client.force_login(request.getfixturevalue(persona))
+
+    page = client.get(f"/handoffs/{handoff.pk}/").content.decode()
+    link = f"/api/v1/handoffs/{handoff.pk}/handout.pdf"
+
+    assert f'href="{link}"' in page
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_a_draft_has_no_handout_link(make_handoff, therapist, client):
+    handoff = make_handoff("draft")
+    client.force_login(therapist)
+
+    page = client.get(f"/handoffs/{handoff.pk}/").content.decode()
+
+    assert "handout.pdf" not in page
