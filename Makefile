@@ -30,8 +30,8 @@ seed: migrate
 ## The site at http://127.0.0.1:$(PORT) with one Celery worker and embedded beat; Ctrl-C stops both.
 run: seed
 	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(BIN)/celery -A config worker -B --concurrency $(CONCURRENCY) --loglevel INFO & worker=$$!; \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(BIN)/celery -A config worker -B --concurrency $(CONCURRENCY) --loglevel INFO & worker=$$!; \
+	PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole suite (PostgreSQL, Redis, workers and browser tests skip unless CI=true).
 test: $(VENV)/.dev-installed

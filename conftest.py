@@ -289,3 +289,16 @@ def mailbox(settings) -> Iterator[list]:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
     yield mail.outbox
+
+
+# --- The browser (config/tests/browser.py) ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium in a thread of its own, one per test module; see config.tests.browser."""
+    from config.tests.browser import Browser
+
+    chromium = Browser()
+    yield chromium
+    chromium.close()

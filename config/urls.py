@@ -1,14 +1,15 @@
 """The site's URLs: each app's pages and API, composed."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config import views as site
 from config.health import healthz
-from organisations.views import home, staff
+from organisations.views import staff
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", site.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
@@ -17,4 +18,12 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("config.api_urls")),
+    path("notifications/", include("notifications.urls")),
+    # Last: whatever nothing else matched is a styled 404 (JSON under /api/), DEBUG or not.
+    re_path(r"^(?P<path>.*)$", site.not_found, name="not_found"),
 ]
+
+handler400 = "config.views.bad_request"
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from handoff import views
+from handoff.views import pages
 
 app_name = "handoff"
 
 urlpatterns = [
-    path("", views.handoff_list, name="list"),
-    path("<int:pk>/", views.handoff_detail, name="detail"),
+    path("", pages.handoff_list, name="list"),
+    path("<int:pk>/", pages.handoff_detail, name="detail"),
 ]

@@ -1,0 +1,1 @@
+"""The handoff's pages. One module per area: pages (list and handoff page), dashboard, builder."""
