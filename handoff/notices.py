@@ -23,6 +23,19 @@ def _patient_label(handoff: Handoff) -> str:
     return f"{patient.first_name} {patient.last_name[:1]}.".strip()
 
 
+# Reasons the system gives when a log or check-in raises a red flag; the notice shows the pain
+# score and symptoms instead of repeating them.
+SESSION_LOG_REASON = "Reported in a session log."
+CHECK_IN_REASON = "Reported in a check-in."
+_SOURCES = {SESSION_LOG_REASON: "from a session log", CHECK_IN_REASON: "from a check-in"}
+
+
+def _sentence(text: str) -> str:
+    """End with one full stop: a patient label such as "Sam N." must not make it two."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 def _notice(handoff: Handoff, recipient, kind: str, title: str, body: str, **extra) -> Notice:
     return Notice(
         recipient=recipient,
@@ -53,8 +66,10 @@ def packet_sent(handoff: Handoff) -> list[Notice]:
             handoff.trainer,
             Kind.HANDOFF_SENT,
             f"New handoff packet from {clinic}",
-            f"{handoff.therapist.name} sent you a handoff packet for {_patient_label(handoff)}. "
-            "Please accept or decline it.",
+            _sentence(
+                f"{handoff.therapist.name} sent you a handoff packet for {_patient_label(handoff)}"
+            )
+            + " Please accept or decline it.",
         )
     ]
     if handoff.patient.user is not None:
@@ -81,7 +96,7 @@ _ANSWERS = {
 def answered(handoff: Handoff, kind: str, *, reason: str = "") -> list[Notice]:
     """The trainer accepted or declined, or the packet expired: tell therapist and patient."""
     title, verb = _ANSWERS[kind]  # type: ignore[index]
-    staff_body = f"{handoff.trainer.name} {verb} the handoff of {_patient_label(handoff)}."
+    staff_body = _sentence(f"{handoff.trainer.name} {verb} the handoff of {_patient_label(handoff)}")
     if reason:
         staff_body += f" Reason: {reason}"
     notices = [_notice(handoff, handoff.therapist, kind, title, staff_body)]
@@ -177,14 +192,18 @@ def _symptom_names(codes: Iterable[str]) -> str:
 
 def referred_back(handoff: Handoff, report: RedFlagReport, *, actor: User | None) -> list[Notice]:
     """Tell the therapist at once (urgent, to acknowledge); tell trainer and patient to pause."""
-    who = actor.name if actor is not None else "Baton (from a session log)"
+    source = _SOURCES.get(report.reason, "")
+    who = actor.name if actor is not None else "Baton"
     details = []
+    if report.pain is not None:
+        above = ", above the ceiling" if report.above_pain_ceiling else ""
+        details.append(f"pain {report.pain}/10{above}")
     if report.symptoms:
         details.append(f"symptoms: {_symptom_names(report.symptoms)}")
-    if report.above_pain_ceiling:
-        details.append(f"pain {report.pain}/10, above the ceiling")
-    if report.reason:
-        details.append(f"reason: {report.reason}")
+    if report.reason and not source:
+        details.append(f"reason: {report.reason.rstrip('.')}")
+    if source:
+        who = f"{who} ({source})"
     therapist = _notice(
         handoff,
         handoff.therapist,
@@ -206,14 +225,14 @@ def referred_back(handoff: Handoff, report: RedFlagReport, *, actor: User | None
 
 
 _CLOSINGS = {
-    Kind.HANDOFF_RESUMED: ("Training can resume", "{actor} resumed the handoff of {patient}."),
+    Kind.HANDOFF_RESUMED: ("Training can resume", "{actor} resumed the handoff of {patient}"),
     Kind.HANDOFF_COMPLETED: (
         "A handoff was completed",
-        "{actor} completed the handoff of {patient}.",
+        "{actor} completed the handoff of {patient}",
     ),
     Kind.HANDOFF_WITHDRAWN: (
         "A handoff was withdrawn",
-        "{actor} withdrew the handoff of {patient}.",
+        "{actor} withdrew the handoff of {patient}",
     ),
     Kind.CONSENT_REVOKED: (
         "A handoff was closed",
@@ -228,8 +247,10 @@ def told_everyone(
 ) -> list[Notice]:
     """Resumed, completed, withdrawn, revoked: everyone on the handoff but the actor."""
     title, template = _CLOSINGS[kind]  # type: ignore[index]
-    body = template.format(
-        actor=actor.name if actor is not None else "Baton", patient=_patient_label(handoff)
+    body = _sentence(
+        template.format(
+            actor=actor.name if actor is not None else "Baton", patient=_patient_label(handoff)
+        )
     )
     if note:
         body += f" Note: {note}"
@@ -250,7 +271,7 @@ def message_posted(message: Message) -> list[Notice]:
             person,
             Kind.MESSAGE,
             "New message in Baton",
-            f"{message.author.name} wrote about {_patient_label(handoff)}.",
+            _sentence(f"{message.author.name} wrote about {_patient_label(handoff)}"),
         )
         for person in _except(recipients, message.author)
     ]

@@ -29,6 +29,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, InterfaceError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.kinds import Kind
@@ -143,11 +144,17 @@ def build_email(notification: Notification, *, to: str) -> EmailMultiAlternative
     The body is not included: it may hold restrictions or health details, which stay behind
     login. The title is the subject, which the domain apps keep neutral.
     """
+    invitation = notification.kind == Kind.INVITATION
     context = {
         "title": notification.title,
         "url": absolute_link(notification.link),
         "urgent": notification.urgent,
         "site_url": settings.SITE_URL,
+        # An invitation says who invited and when the link expires (no health details in it);
+        # other bodies stay behind login.
+        "invitation": invitation,
+        "body": notification.body if invitation else "",
+        "preferences_url": absolute_link(reverse("notifications:preferences")),
     }
     message = EmailMultiAlternatives(
         subject=" ".join(notification.title.split()),  # no newlines in a header

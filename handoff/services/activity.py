@@ -153,7 +153,7 @@ def log_session(
             handoff,
             actor=None,  # the system refers back, on the patient's log
             symptoms=flags,
-            reason="Reported in a session log.",
+            reason=notices.SESSION_LOG_REASON,
             session_log=log,
             pain=pain,
             above_pain_ceiling=above,
@@ -195,7 +195,7 @@ def add_check_in(
     if flags:
         # The trainer saw a red flag: the same road back to the therapist as a refer-back.
         _raise_red_flag(
-            handoff, actor=by, symptoms=flags, reason="Reported in a check-in.", reported_by=by
+            handoff, actor=by, symptoms=flags, reason=notices.CHECK_IN_REASON, reported_by=by
         )
     return check_in
 

@@ -1,0 +1,39 @@
+"""The therapist's dashboard: the clinic's handoffs by status and what needs attention."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from handoff.attention import needs_attention
+from handoff.models import Handoff
+from handoff.selectors import handoffs_visible_to
+from handoff.services import clinic_today
+from handoff.views.common import audit_read, therapist_of, user_of
+
+STATUS_ORDER = [s for s, _ in Handoff.Status.choices]
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    actor = therapist_of(request)
+    clinic = actor.clinic_membership.clinic  # type: ignore[union-attr]
+    handoffs = handoffs_visible_to(request.user)
+    counts = dict(
+        handoffs.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    tiles = [
+        {"status": status, "label": label, "count": counts.get(status, 0)}
+        for status, label in Handoff.Status.choices
+    ]
+    attention = needs_attention(user_of(request), handoffs, today=clinic_today(clinic))
+    audit_read(
+        request,
+        action="list",
+        handoffs=[a.handoff.pk for a in attention],
+        patients=[a.handoff.patient_id for a in attention],
+    )
+    context = {"tiles": tiles, "attention": attention, "total": sum(counts.values())}
+    return render(request, "handoff/dashboard.html", context)
