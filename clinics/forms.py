@@ -9,7 +9,7 @@ from clinics.models import Patient
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PatientForm(forms.ModelForm[Patient]):
+class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
         fields = [

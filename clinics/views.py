@@ -87,13 +87,17 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     _audit(request, "list", [p.pk for p in page])
-    return render(request, "clinics/patient_list.html", {"page_obj": page, "search": search, "query": query})
+    return render(
+        request, "clinics/patient_list.html", {"page_obj": page, "search": search, "query": query}
+    )
 
 
 @login_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _staff(request)
-    patient = get_object_or_404(patients_visible_to(request.user).select_related("user", "clinic"), pk=pk)
+    patient = get_object_or_404(
+        patients_visible_to(request.user).select_related("user", "clinic"), pk=pk
+    )
     _audit(request, "read", [patient.pk])
     panels = [panel(request, patient) for panel in _panels]
     context = {
@@ -136,7 +140,10 @@ def patient_create(request: HttpRequest) -> HttpResponse:
             messages.info(request, "That form was already sent: the patient was added once.")
             return redirect("clinics:patient_list")
         patient = _apply(
-            form, lambda data: services.create_patient(clinic=membership.clinic, by=_user(request), **data)
+            form,
+            lambda data: services.create_patient(
+                clinic=membership.clinic, by=_user(request), **data
+            ),
         )
         if patient is not None:
             messages.success(request, f"{patient.name} was added.")
@@ -164,7 +171,9 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # The form validated a copy; the service re-reads the row under a lock and writes.
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        saved = _apply(form, lambda _data: services.update_patient(patient, by=_user(request), **changed))
+        saved = _apply(
+            form, lambda _data: services.update_patient(patient, by=_user(request), **changed)
+        )
         if saved is not None:
             messages.success(request, f"{saved.name}'s details were saved.")
             return redirect("clinics:patient_detail", pk=saved.pk)

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config import views as site
 from config.health import healthz
+from handoff.views.dashboard import dashboard
 from organisations.views import staff
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("dashboard/", dashboard, name="dashboard"),
+    path("patients/", include("clinics.urls")),
     path("handoffs/", include("handoff.urls")),
     path("staff/", staff, name="staff"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

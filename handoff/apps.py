@@ -9,3 +9,8 @@ class HandoffConfig(AppConfig):
         from handoff import hooks
 
         hooks.connect()
+        # The patient page (clinics) shows the patient's handoffs and consents.
+        from clinics.views import register_patient_panel
+        from handoff.views.pages import patient_panel
+
+        register_patient_panel(patient_panel)

@@ -45,7 +45,9 @@ def _name(handoff: Handoff) -> str:
     return handoff.patient.name
 
 
-def needs_attention(user: User, handoffs: QuerySet[Handoff], *, today: datetime.date) -> list[Attention]:
+def needs_attention(
+    user: User, handoffs: QuerySet[Handoff], *, today: datetime.date
+) -> list[Attention]:
     """``handoffs``: the therapist's scoped queryset (``handoffs_visible_to``)."""
     entries: list[Attention] = []
     entries += _referred_back(user, handoffs)
@@ -79,12 +81,12 @@ def _referred_back(user: User, handoffs: QuerySet[Handoff]) -> list[Attention]:
             title=f"{_name(h)} was referred back",
             detail=(
                 "Urgent notice not yet acknowledged. Review the case, then resume or withdraw."
-                if h.unacked  # type: ignore[attr-defined]
+                if h.unacked
                 else "Training is paused until you resume or withdraw the handoff."
             ),
             link=f"{h.link}#actions",
             action="Review and act",
-            urgent=h.unacked,  # type: ignore[attr-defined]
+            urgent=h.unacked,
         )
         for h in rows
     ]
@@ -128,7 +130,7 @@ def _consent_expiring(handoffs: QuerySet[Handoff], today: datetime.date) -> list
             rank=3,
             kind="consent_expiring",
             handoff=h,
-            title=f"Consent for {_name(h)} ends on {h.consent_until:%d %b %Y}",  # type: ignore[attr-defined]
+            title=f"Consent for {_name(h)} ends on {h.consent_until:%d %b %Y}",
             detail="Ask the patient to renew it, or the handoff closes that day.",
             link=f"/patients/{h.patient_id}/#consents",
             action="See consents",
@@ -151,7 +153,7 @@ def _unacknowledged_versions(handoffs: QuerySet[Handoff]) -> list[Attention]:
             rank=4,
             kind="version_unacknowledged",
             handoff=h,
-            title=f"{h.trainer.name} has not acknowledged version {h.latest} for {_name(h)}",  # type: ignore[attr-defined]
+            title=f"{h.trainer.name} has not acknowledged version {h.latest} for {_name(h)}",
             detail="The trainer was reminded. Send a message if it is pressing.",
             link=f"{h.link}#messages",
             action="Message the trainer",
@@ -170,7 +172,7 @@ def _trainer_silent(handoffs: QuerySet[Handoff]) -> list[Attention]:
             kind="trainer_silent",
             handoff=h,
             title=f"{h.trainer.name} has not answered about {_name(h)}",
-            detail=f"Sent {timezone.localtime(h.sent_at):%d %b}; it expires on {timezone.localtime(h.respond_by):%d %b at %H:%M}.",  # type: ignore[arg-type]
+            detail=f"Sent {timezone.localtime(h.sent_at):%d %b}; it expires on {timezone.localtime(h.respond_by):%d %b at %H:%M}.",
             link=f"{h.link}#messages",
             action="Message or withdraw",
         )
@@ -199,7 +201,7 @@ def _restriction_reviews(handoffs: QuerySet[Handoff], today: datetime.date) -> l
             rank=6,
             kind="restriction_review",
             handoff=r.version.handoff,
-            title=f"Review a restriction for {_name(r.version.handoff)} by {r.review_on:%d %b %Y}",  # type: ignore[union-attr]
+            title=f"Review a restriction for {_name(r.version.handoff)} by {r.review_on:%d %b %Y}",
             detail=f"“{r.text}”: amend the packet to change or lift it.",
             link=f"/handoffs/{r.version.handoff_id}/amend/",
             action="Amend the packet",
@@ -209,10 +211,11 @@ def _restriction_reviews(handoffs: QuerySet[Handoff], today: datetime.date) -> l
 
 
 def _failed_emails(user: User, handoffs: QuerySet[Handoff]) -> list[Attention]:
-    notices = Notification.objects.filter(
-        recipient=user, kind=Kind.DELIVERY_FAILED, subject_type="handoff", read_at__isnull=True
-    ).order_by("-created_at")[:LIMIT_PER_KIND]
-    notices = list(notices)
+    notices = list(
+        Notification.objects.filter(
+            recipient=user, kind=Kind.DELIVERY_FAILED, subject_type="handoff", read_at__isnull=True
+        ).order_by("-created_at")[:LIMIT_PER_KIND]
+    )
     by_id = {h.pk: h for h in _related(handoffs.filter(pk__in=[n.subject_id for n in notices]))}
     return [
         Attention(

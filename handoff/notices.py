@@ -96,7 +96,9 @@ _ANSWERS = {
 def answered(handoff: Handoff, kind: str, *, reason: str = "") -> list[Notice]:
     """The trainer accepted or declined, or the packet expired: tell therapist and patient."""
     title, verb = _ANSWERS[kind]  # type: ignore[index]
-    staff_body = _sentence(f"{handoff.trainer.name} {verb} the handoff of {_patient_label(handoff)}")
+    staff_body = _sentence(
+        f"{handoff.trainer.name} {verb} the handoff of {_patient_label(handoff)}"
+    )
     if reason:
         staff_body += f" Reason: {reason}"
     notices = [_notice(handoff, handoff.therapist, kind, title, staff_body)]

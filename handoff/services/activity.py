@@ -229,8 +229,14 @@ def amend_packet(
     by: User,
     packet: PacketSpec,
     change_note: str = "",
+    based_on: int | None = None,
 ) -> PacketVersion:
-    """A sent packet is never edited: the amendment is version N+1, frozen, to acknowledge."""
+    """A sent packet is never edited: the amendment is version N+1, frozen, to acknowledge.
+
+    ``based_on``: the version the therapist started from. If another version was made since
+    (a colleague's amendment, or the same form sent twice), the amendment is refused rather
+    than silently replacing what the trainer was just told.
+    """
     handoff = lock(handoff)
     require_therapist(handoff, by, "amend this packet")
     if handoff.status not in OPEN:
@@ -241,7 +247,14 @@ def amend_packet(
         raise ValidationError(
             {"packet": ["A new version needs a clearance and at least one program item."]}
         )
-    number = current_version(handoff).number + 1
+    latest = current_version(handoff).number
+    if based_on is not None and based_on != latest:
+        raise Conflict(
+            f"This packet changed while you were editing it: version {latest} was made since "
+            f"you started from version {based_on}. Start the amendment again from the new version.",
+            code="changed_meanwhile",
+        )
+    number = latest + 1
     today = handoff.clinic.today()
     version = write_version(
         PacketVersion(handoff=handoff, number=number, created_by=by, change_note=change_note),

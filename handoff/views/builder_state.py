@@ -16,13 +16,28 @@ from django.http import Http404, HttpRequest
 
 from handoff.forms import ClearanceForm, ProgramItemForm, RestrictionForm
 from handoff.models import Handoff, PacketVersion
-from handoff.services.packets import ClearanceSpec, PacketSpec, ProgramItemSpec, RestrictionSpec
+from handoff.services.packets import (
+    ClearanceSpec,
+    OverrideSpec,
+    PacketSpec,
+    ProgramItemSpec,
+    RestrictionSpec,
+)
 
 SESSION_KEY = "handoff_builders"
 MAX_BUILDERS = 5
 MAX_ITEMS = 40
 
-NEW_STEPS = ["patient", "clearance", "program", "restrictions", "safety", "trainer", "consent", "review"]
+NEW_STEPS = [
+    "patient",
+    "clearance",
+    "program",
+    "restrictions",
+    "safety",
+    "trainer",
+    "consent",
+    "review",
+]
 AMEND_STEPS = ["clearance", "program", "restrictions", "safety", "review"]
 STEP_TITLES = {
     "patient": "Patient",
@@ -35,10 +50,26 @@ STEP_TITLES = {
     "review": "Review and send",
 }
 ITEM_FIELDS = [
-    "exercise", "name", "sets", "reps", "hold_seconds", "load", "per_week", "cues", "progression",
+    "exercise",
+    "name",
+    "sets",
+    "reps",
+    "hold_seconds",
+    "load",
+    "load_value",
+    "load_unit",
+    "per_week",
+    "cues",
+    "progression",
 ]
 RESTRICTION_FIELDS = [
-    "kind", "body_region", "pattern", "limit_value", "limit_unit", "text", "review_on",
+    "kind",
+    "body_region",
+    "pattern",
+    "limit_value",
+    "limit_unit",
+    "text",
+    "review_on",
 ]
 CLEARANCE_FIELDS = list(ClearanceForm.base_fields)
 
@@ -47,7 +78,9 @@ def steps_of(state: dict[str, Any]) -> list[str]:
     return AMEND_STEPS if state["mode"] == "amend" else NEW_STEPS
 
 
-def new_state(*, mode: str = "new", patient_id: int | None = None, red_flags: list[str], pain_ceiling: int) -> dict[str, Any]:
+def new_state(
+    *, mode: str = "new", patient_id: int | None = None, red_flags: list[str], pain_ceiling: int
+) -> dict[str, Any]:
     return {
         "mode": mode,
         "handoff_id": None,
@@ -76,22 +109,41 @@ def _text(value: Any) -> str:
 def state_from_version(version: PacketVersion, *, mode: str) -> dict[str, Any]:
     """A working copy of a draft (to continue it) or of the current version (to amend it)."""
     handoff = version.handoff
-    state = new_state(mode=mode, patient_id=handoff.patient_id, red_flags=list(version.red_flags), pain_ceiling=version.pain_ceiling)
+    state = new_state(
+        mode=mode,
+        patient_id=handoff.patient_id,
+        red_flags=list(version.red_flags),
+        pain_ceiling=version.pain_ceiling,
+    )
     state["handoff_id"] = handoff.pk
     state["trainer_id"] = handoff.trainer_id
     state["base_version"] = version.number
     if version.cleared_on is not None:
         state["clearance"] = {
-            **{name: _text(getattr(version, name, "")) for name in CLEARANCE_FIELDS if name != "level"},
+            **{
+                name: _text(getattr(version, name, ""))
+                for name in CLEARANCE_FIELDS
+                if name != "level"
+            },
             "level": version.clearance_level,
         }
     state["program"] = [
-        {name: _text(getattr(item, "exercise_id" if name == "exercise" else name)) for name in ITEM_FIELDS}
+        {
+            name: _text(getattr(item, "exercise_id" if name == "exercise" else name))
+            for name in ITEM_FIELDS
+        }
         for item in version.program.all()
     ]
     state["restrictions"] = [
-        {name: _text(getattr(r, name)) for name in RESTRICTION_FIELDS} for r in version.restrictions.all()
+        {name: _text(getattr(r, name)) for name in RESTRICTION_FIELDS}
+        for r in version.restrictions.all()
     ]
+    names = {item.order: item.name for item in version.program.all()}
+    texts = {r.order: r.text for r in version.restrictions.all()}
+    state["overrides"] = {
+        override_key(names.get(o["item"], ""), texts.get(o["restriction"], "")): o["reason"]
+        for o in version.overrides
+    }
     state["done"] = [s for s in (AMEND_STEPS if mode == "amend" else NEW_STEPS) if s != "review"]
     return state
 
@@ -143,7 +195,10 @@ def rows_from_post(data: Any, prefix: str, fields: list[str]) -> list[dict[str, 
         count = min(int(data.get(f"{prefix}-count", 0)), MAX_ITEMS)
     except (TypeError, ValueError):
         count = 0
-    return [{name: str(data.get(f"{prefix}-{i}-{name}", ""))[:2000] for name in fields} for i in range(max(count, 0))]
+    return [
+        {name: str(data.get(f"{prefix}-{i}-{name}", ""))[:2000] for name in fields}
+        for i in range(max(count, 0))
+    ]
 
 
 # --- From the working copy to a packet -----------------------------------------------------------------
@@ -181,6 +236,8 @@ def spec_of(state: dict[str, Any]) -> PacketSpec:
                     reps=d["reps"],
                     hold_seconds=d["hold_seconds"],
                     load=d["load"],
+                    load_value=d["load_value"],
+                    load_unit=d["load_unit"],
                     per_week=d["per_week"],
                     cues=d["cues"],
                     progression=d["progression"],
@@ -202,7 +259,25 @@ def spec_of(state: dict[str, Any]) -> PacketSpec:
         restrictions=tuple(restrictions),
         red_flags=tuple(state["red_flags"]),
         pain_ceiling=min(max(pain, 0), 10),
+        overrides=tuple(_overrides(state, program, restrictions)),
     )
+
+
+def override_key(item_name: str, restriction_text: str) -> str:
+    """Overrides are kept by what they name, so reordering the program keeps them right."""
+    return f"{item_name.strip().casefold()}|{restriction_text.strip().casefold()}"
+
+
+def _overrides(
+    state: dict[str, Any], program: list[ProgramItemSpec], restrictions: list[RestrictionSpec]
+) -> list[OverrideSpec]:
+    found = []
+    for i, item in enumerate(program, start=1):
+        for j, restriction in enumerate(restrictions, start=1):
+            reason = state["overrides"].get(override_key(item.name, restriction.text), "").strip()
+            if reason:
+                found.append(OverrideSpec(item=i, restriction=j, reason=reason))
+    return found
 
 
 def draft_of(state: dict[str, Any], handoffs: Any) -> Handoff | None:

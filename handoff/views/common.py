@@ -28,7 +28,13 @@ def therapist_of(request: HttpRequest) -> Actor:
     return actor
 
 
-def audit_read(request: HttpRequest, *, handoffs: Iterable[int] = (), patients: Iterable[int] = (), action: str = "read") -> None:
+def audit_read(
+    request: HttpRequest,
+    *,
+    handoffs: Iterable[int] = (),
+    patients: Iterable[int] = (),
+    action: str = "read",
+) -> None:
     handoff_ids = sorted(set(handoffs))
     patient_ids = sorted(set(patients))
     if handoff_ids:
@@ -52,5 +58,8 @@ def release_once(key: str) -> None:
 
 def errors_of(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
+        return {
+            field: [str(m) for e in errs for m in e.messages]
+            for field, errs in exc.error_dict.items()
+        }
     return {"__all__": [str(m) for m in exc.messages]}
