@@ -132,7 +132,7 @@ class ProgramItemForm(forms.Form):
 
 
 class LibrarySearchForm(forms.Form):
-    q = forms.CharField(label="Name", max_length=100, required=False)
+    q = forms.CharField(label="Exercise name", max_length=100, required=False)
     region = forms.ChoiceField(
         label="Body region", choices=[("", "Any region"), *BodyRegion.choices], required=False
     )

@@ -49,6 +49,7 @@ STEP_TIMEOUT_MS = 10_000
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = ROOT / "var" / "screenshots"
 AXE_SOURCE = ROOT / "tools" / "axe-core" / "axe.min.js"
+HTTP_STATUS_MESSAGE = "Failed to load resource: the server responded with a status of"
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 # axe rules checked: WCAG 2.1 A and AA, which include labels, one main landmark, image
@@ -77,7 +78,10 @@ class Recorded:
         noisy = [
             f"console.{kind}: {text}"
             for kind, text in self.console
-            if kind in ("error", "warning") or "Content Security Policy" in text
+            if (kind in ("error", "warning") or "Content Security Policy" in text)
+            # Chrome logs every 4xx answer, pages included (a form re-rendered with its errors
+            # answers 400). Assets that fail are caught by URL in ``failed`` instead.
+            and not text.startswith(HTTP_STATUS_MESSAGE)
         ]
         return (
             noisy
@@ -133,7 +137,13 @@ class Browser:
                 "console", lambda message: recorded.console.append((message.type, message.text))
             )
             page.on("pageerror", lambda error: recorded.page_errors.append(str(error)))
-            steps(page)
+            try:
+                steps(page)
+            except Exception:
+                # What the page showed when the step failed, for the person reading the failure.
+                SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOT_DIR / "FAILED-last.png"), full_page=True)
+                raise
         finally:
             context.close()
         return recorded

@@ -221,6 +221,7 @@ class Ctx:
             "builder_title": title,
             "handoff": self.handoff,
             "patient": self.patient,
+            "nav_active": reverse("handoff:builder_start") if self.state["mode"] == "new" else "",
             **context,
         }
         return render(
@@ -342,7 +343,7 @@ def step_program(ctx: Ctx) -> HttpResponse:
         ctx.state["search"] = {
             k: ctx.post.get(f"library-{k}", "")[:100] for k in ("q", "region", "pattern")
         }
-        empty = dict.fromkeys(bs.ITEM_FIELDS, "") | {"sets": "3", "per_week": "3"}
+        empty = dict.fromkeys(bs.ITEM_FIELDS, "") | {"sets": "3", "reps": "10", "per_week": "3"}
         if ctx.op:
             status = _apply_item_op(ctx.op, rows, empty) if ctx.op != "search" else ""
             ctx.save()
