@@ -121,4 +121,5 @@ def preferences(request: HttpRequest) -> HttpResponse:
             return redirect("notifications:preferences")
     else:
         form = PreferencesForm(initial=PreferencesForm.initial_for(pref))
-    return render(request, "notifications/preferences.html", {"form": form})
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "notifications/preferences.html", {"form": form}, status=status)

@@ -273,3 +273,25 @@ def test_ci_keeps_an_explicit_database_url(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+# --- The site's own address ---------------------------------------------------------------------
+
+
+def test_site_url_follows_the_port_when_it_is_not_set(tmp_path):
+    result = setup_django(
+        clean_env(tmp_path, PORT="9123"),
+        "from django.conf import settings\nprint(settings.SITE_URL)",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:9123"
+
+
+def test_site_url_wins_over_the_port_when_set(tmp_path):
+    result = setup_django(
+        clean_env(tmp_path, PORT="9123", SITE_URL="https://baton.example/"),
+        "from django.conf import settings\nprint(settings.SITE_URL)",
+    )
+
+    assert result.stdout.strip() == "https://baton.example"

@@ -56,7 +56,9 @@ def build_and_send(page: Any, *, trainer_name: str, seen: dict[str, Any]) -> Non
     page.get_by_label("Surgery date").fill((today + datetime.timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Save and continue").click()
     expect(page.locator("#id_surgery_date_error")).to_contain_text("cannot be after")
-    expect(page.get_by_label("Condition")).to_have_value("Right knee, 5 months after ACL reconstruction")
+    expect(page.get_by_label("Condition")).to_have_value(
+        "Right knee, 5 months after ACL reconstruction"
+    )
     page.get_by_label("Surgery date").fill((today - datetime.timedelta(days=150)).isoformat())
     page.get_by_label("Goals for training").fill("Return to recreational football")
     check_page(page, "builder-clearance")
@@ -118,7 +120,9 @@ def build_and_send(page: Any, *, trainer_name: str, seen: dict[str, Any]) -> Non
     # Consent: the clinic's authorization text, the paper form's date.
     expect(page.locator("details")).to_contain_text("I authorize")
     check_page(page, "builder-consent")
-    page.get_by_label("Date on the signed paper form").fill((today - datetime.timedelta(days=1)).isoformat())
+    page.get_by_label("Date on the signed paper form").fill(
+        (today - datetime.timedelta(days=1)).isoformat()
+    )
     page.get_by_role("button", name="Record the signed form").click()
 
     # Review: a send refused for the conflict names it and links to it; override with a reason.
@@ -140,7 +144,10 @@ def test_a_therapist_builds_sends_follows_amends_and_acts_on_a_refer_back(
     seen: dict[str, Any] = {}
     recorded = browser.visit(
         live_server.url,
-        lambda page: (log_in(page, therapist.email), build_and_send(page, trainer_name=trainer.name, seen=seen)),
+        lambda page: (
+            log_in(page, therapist.email),
+            build_and_send(page, trainer_name=trainer.name, seen=seen),
+        ),
     )
     assert_no_problems(recorded)
     handoff = Handoff.objects.get(patient__last_name="Novak")
@@ -170,7 +177,9 @@ def test_a_therapist_builds_sends_follows_amends_and_acts_on_a_refer_back(
         page.get_by_role("button", name="Save and continue").click()
         page.get_by_role("button", name="Save and continue").click()  # restrictions
         page.get_by_role("button", name="Save and continue").click()  # red flags
-        page.get_by_label("What changed, for the trainer").fill("Four sets of squats from this week")
+        page.get_by_label("What changed, for the trainer").fill(
+            "Four sets of squats from this week"
+        )
         page.get_by_role("button", name="Save as version 2").click()
         expect(page.locator("#diff")).to_contain_text("Sets")
         expect(page.locator("#diff ins").first).to_contain_text("4")
@@ -182,7 +191,9 @@ def test_a_therapist_builds_sends_follows_amends_and_acts_on_a_refer_back(
 
     handoff.refresh_from_db()
     services.acknowledge_version(handoff, by=trainer, number=2)
-    services.refer_back(handoff, by=trainer, reason="Knee swelling after squats", symptoms=["swelling"])
+    services.refer_back(
+        handoff, by=trainer, reason="Knee swelling after squats", symptoms=["swelling"]
+    )
 
     def act_on_refer_back(page: Any) -> None:
         expect = _expect()
@@ -203,4 +214,6 @@ def test_a_therapist_builds_sends_follows_amends_and_acts_on_a_refer_back(
     assert_no_problems(recorded)
     handoff.refresh_from_db()
     assert handoff.status == "accepted"
-    assert not therapist.notifications.filter(requires_ack=True, acknowledged_at__isnull=True).exists()
+    assert not therapist.notifications.filter(
+        requires_ack=True, acknowledged_at__isnull=True
+    ).exists()

@@ -42,6 +42,7 @@ from handoff.services.consent import consent_request
 from handoff.views import builder_state as bs
 from handoff.views.common import audit_read, claim_once, release_once, therapist_of, user_of
 from handoff.views.safety_hooks import check_packet, ranked_trainers
+from handoff.vocabularies import ClearanceLevel
 
 LIBRARY_RESULTS = 12
 # Which step fixes each send refusal.
@@ -562,6 +563,7 @@ def _preview(ctx: Ctx) -> dict[str, Any]:
         "check": check,
         "exercises": exercises,
         "names": names,
+        "clearance_label": ClearanceLevel(spec.clearance.level).label if spec.clearance else "",
         "unresolved": [c for c in check.blocks if (c.item, c.restriction) not in overridden],
         "always": ALWAYS_SYMPTOMS,
         "red_flag_labels": [label for code, label in OPTIONAL_SYMPTOMS if code in spec.red_flags],

@@ -28,6 +28,7 @@ from handoff.models import AccessLog, Handoff, HandoffEvent
 from handoff.partnerships import trainers_available_to
 from handoff.roles import actor_for
 from handoff.selectors import access_handoff, handoffs_visible_to
+from handoff.services import checks
 from handoff.services import plan as plan_services
 from handoff.services.packets import diff_versions
 from handoff.views.common import audit_read, user_of
@@ -167,6 +168,7 @@ def _page_context(request: HttpRequest, handoff: Handoff, **forms: Any) -> dict[
         "version": version,
         "versions": versions,
         "red_flags": _labels(version.red_flags) if version else [],
+        "override_notes": checks.override_notes(version) if version and version.overrides else [],
         "always_escalate": sorted(Symptom(code).label for code in ALWAYS_ESCALATE),
         "events": handoff.events.select_related("actor").order_by("at", "id"),
         "next_step": NEXT_STEP[Status(handoff.status)].format(
