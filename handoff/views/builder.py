@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from config.errors import Conflict, DomainError, Reason
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,7 +21,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from clinics.selectors import patients_visible_to
-from config.errors import Conflict, DomainError, Reason
 from exercises.models import Exercise
 from handoff import services
 from handoff.forms import (

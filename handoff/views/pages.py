@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from config.errors import Conflict, DomainError
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,7 +21,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from config.errors import Conflict, DomainError
 from handoff import services
 from handoff.charts import build_chart
 from handoff.forms import MessageForm, ReasonForm, ReassignForm, ResumeForm
