@@ -36,8 +36,8 @@ def viewer_zone(request: HttpRequest) -> zoneinfo.ZoneInfo | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    from organisations.roles import actor_for
     from notifications.models import Preference
+    from organisations.roles import actor_for
 
     name = Preference.objects.filter(user_id=user.pk).values_list("time_zone", flat=True).first()
     if not name:

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from clinics.selectors import patients_visible_to
-from config.errors import Conflict, DomainError, Reason
+from core.errors import Conflict, DomainError, Reason
 from exercises.models import Exercise
 from handoff import services
 from handoff.forms import (
@@ -163,7 +163,7 @@ class Ctx:
 
     @property
     def today(self) -> Any:
-        return services.clinic_today(self.clinic)
+        return self.clinic.today()
 
     def save(self) -> None:
         bs.save(self.request, self.bid, self.state)
