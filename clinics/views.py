@@ -23,12 +23,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from audit.services import record_access
 from clinics import services
 from clinics.forms import PatientForm, PatientSearchForm
 from clinics.models import ClinicMembership, Patient
 from clinics.selectors import membership_of, patients_visible_to
-from config.errors import DomainError
-from handoff.audit import record_access
+from core.errors import DomainError
+from core.subjects import SubjectType
 
 PAGE_SIZE = 25
 OPEN_STATUSES = ("sent", "accepted", "referred_back")
@@ -62,7 +63,7 @@ def _therapist(request: HttpRequest) -> ClinicMembership:
 
 def _audit(request: HttpRequest, action: str, ids: list[int]) -> None:
     if ids:
-        record_access(request, action=action, object_type="patient", object_ids=ids)
+        record_access(request, action=action, object_type=SubjectType.PATIENT, object_ids=ids)
 
 
 def _once(request: HttpRequest) -> bool:

@@ -14,6 +14,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from core.subjects import SubjectType
 from handoff.models import Consent, Handoff, PacketVersion, Restriction
 from notifications.kinds import Kind
 from notifications.models import Notification
@@ -63,7 +64,7 @@ def needs_attention(
 def _referred_back(user: User, handoffs: QuerySet[Handoff]) -> list[Attention]:
     unacknowledged = Notification.objects.filter(
         recipient=user,
-        subject_type="handoff",
+        subject_type=SubjectType.HANDOFF,
         subject_id=OuterRef("pk"),
         requires_ack=True,
         acknowledged_at__isnull=True,
@@ -213,7 +214,10 @@ def _restriction_reviews(handoffs: QuerySet[Handoff], today: datetime.date) -> l
 def _failed_emails(user: User, handoffs: QuerySet[Handoff]) -> list[Attention]:
     notices = list(
         Notification.objects.filter(
-            recipient=user, kind=Kind.DELIVERY_FAILED, subject_type="handoff", read_at__isnull=True
+            recipient=user,
+            kind=Kind.DELIVERY_FAILED,
+            subject_type=SubjectType.HANDOFF,
+            read_at__isnull=True,
         ).order_by("-created_at")[:LIMIT_PER_KIND]
     )
     by_id = {h.pk: h for h in _related(handoffs.filter(pk__in=[n.subject_id for n in notices]))}

@@ -6,7 +6,7 @@ is a 404. Notices held back by quiet hours say when their email will go.
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,18 +18,20 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from notifications import services
 from notifications.forms import PreferencesForm
 from notifications.kinds import Kind
 from notifications.models import Delivery, Notification
 from notifications.selectors import access_notification, notifications_visible_to
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 PAGE_SIZE = 25
 
 
 def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
+    return cast("User", request.user)
 
 
 @login_required

@@ -82,6 +82,3 @@ def staff(request: HttpRequest) -> HttpResponse:
     members = clinic_staff(user) if actor.clinic_membership else gym_staff(user)
     return render(request, "staff/staff.html", {"form": form, "members": members})
 
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"actor": actor_for(request.user)})

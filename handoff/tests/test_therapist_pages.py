@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from audit.models import AccessLog
 from clinics.models import Patient
-from handoff.models import AccessLog, Handoff
+from handoff.models import Handoff
 from handoff.tests import builders
 from notifications.models import Preference
 

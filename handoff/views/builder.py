@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from config.errors import Conflict, DomainError, Reason
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from clinics.selectors import patients_visible_to
+from core.errors import Conflict, DomainError, Reason
 from exercises.models import Exercise
 from handoff import services
 from handoff.forms import (
@@ -163,7 +163,7 @@ class Ctx:
 
     @property
     def today(self) -> Any:
-        return services.clinic_today(self.clinic)
+        return self.clinic.today()
 
     def save(self) -> None:
         bs.save(self.request, self.bid, self.state)

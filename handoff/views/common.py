@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
 from accounts.models import User
-from handoff.audit import record_access
-from handoff.roles import Actor, actor_for
+from audit.services import record_access
+from core.subjects import SubjectType
+from organisations.roles import Actor, actor_for
 
 ONCE_SECONDS = 60 * 60
 
@@ -38,9 +39,13 @@ def audit_read(
     handoff_ids = sorted(set(handoffs))
     patient_ids = sorted(set(patients))
     if handoff_ids:
-        record_access(request, action=action, object_type="handoff", object_ids=handoff_ids)
+        record_access(
+            request, action=action, object_type=SubjectType.HANDOFF, object_ids=handoff_ids
+        )
     if patient_ids:
-        record_access(request, action=action, object_type="patient", object_ids=patient_ids)
+        record_access(
+            request, action=action, object_type=SubjectType.PATIENT, object_ids=patient_ids
+        )
 
 
 def claim_once(key: str) -> bool:

@@ -10,7 +10,6 @@ from django.shortcuts import render
 from handoff.attention import needs_attention
 from handoff.models import Handoff
 from handoff.selectors import handoffs_visible_to
-from handoff.services import clinic_today
 from handoff.views.common import audit_read, therapist_of, user_of
 
 STATUS_ORDER = [s for s, _ in Handoff.Status.choices]
@@ -28,7 +27,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {"status": status, "label": label, "count": counts.get(status, 0)}
         for status, label in Handoff.Status.choices
     ]
-    attention = needs_attention(user_of(request), handoffs, today=clinic_today(clinic))
+    attention = needs_attention(user_of(request), handoffs, today=clinic.today())
     audit_read(
         request,
         action="list",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from config.errors import Conflict, DomainError
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,19 +20,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from audit.models import AccessLog
+from core.errors import Conflict, DomainError
+from core.subjects import SubjectType
 from handoff import services
 from handoff.charts import build_chart
 from handoff.forms import MessageForm, ReasonForm, ReassignForm, ResumeForm
-from handoff.models import AccessLog, Handoff, HandoffEvent
-from handoff.partnerships import trainers_available_to
-from handoff.roles import actor_for
-from handoff.selectors import access_handoff, handoffs_visible_to
+from handoff.models import Handoff, HandoffEvent
+from handoff.selectors import access_handoff, handoffs_visible_to, trainers_available_to
 from handoff.services import checks
 from handoff.services import plan as plan_services
 from handoff.services.packets import diff_versions
 from handoff.views.common import audit_read, user_of
 from handoff.vocabularies import ALWAYS_ESCALATE, Symptom
 from notifications.services import acknowledge_subject
+from organisations.roles import actor_for
 
 PAGE_SIZE = 25
 Status = Handoff.Status
@@ -197,7 +198,7 @@ def _page_context(request: HttpRequest, handoff: Handoff, **forms: Any) -> dict[
         and handoff.status == Status.REFERRED_BACK
         and user_of(request)
         .notifications.filter(
-            subject_type="handoff",
+            subject_type=SubjectType.HANDOFF,
             subject_id=handoff.pk,
             requires_ack=True,
             acknowledged_at__isnull=True,
@@ -350,7 +351,7 @@ def _discard(request: HttpRequest, handoff: Handoff) -> HttpResponse:
 
 def _acknowledge(request: HttpRequest, handoff: Handoff) -> HttpResponse:
     count = acknowledge_subject(
-        recipient=user_of(request), subject_type="handoff", subject_id=handoff.pk
+        recipient=user_of(request), subject_type=SubjectType.HANDOFF, subject_id=handoff.pk
     )
     if count:
         messages.success(request, "Acknowledged: the reminders about this refer-back have stopped.")
@@ -400,8 +401,8 @@ def access_log(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such page.")
     entries = (
         AccessLog.objects.filter(
-            Q(object_type="handoff", object_id=handoff.pk)
-            | Q(object_type="patient", object_id=handoff.patient_id)
+            Q(object_type=SubjectType.HANDOFF, object_id=handoff.pk)
+            | Q(object_type=SubjectType.PATIENT, object_id=handoff.patient_id)
         )
         .select_related("actor")
         .order_by("-at", "-id")
@@ -425,7 +426,7 @@ def patient_panel(request: HttpRequest, patient: Any) -> tuple[str, dict[str, An
     return "handoff/patient_panel.html", {
         "handoffs": handoffs,
         "consents": consents,
-        "today": services.clinic_today(patient.clinic),
+        "today": patient.clinic.today(),
     }
 
 

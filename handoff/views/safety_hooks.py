@@ -17,7 +17,7 @@ from exercises.models import Exercise
 from gyms.models import GymMembership
 from handoff import matching
 from handoff.models import Handoff
-from handoff.partnerships import trainers_available_to
+from handoff.selectors import trainers_available_to
 from handoff.services.packets import PacketSpec
 from safety import checker
 
