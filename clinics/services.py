@@ -211,3 +211,79 @@ def invite_clinic_staff(
         membership.save()
         ensure_preference(membership.user, time_zone=clinic.time_zone)
     return membership
+
+
+def deactivate_clinic_staff(membership: ClinicMembership, *, by: User) -> ClinicMembership:
+    """An admin of the clinic shuts a colleague's login out (they keep their history)."""
+    from accounts.services import deactivate_user  # accounts may load after this module
+
+    with transaction.atomic():
+        if not ClinicMembership.objects.filter(
+            clinic_id=membership.clinic_id, user_id=by.pk, is_admin=True
+        ).exists():
+            raise Forbidden("Only an admin of the clinic can deactivate its staff.")
+        deactivate_user(membership.user, by=by)
+    return membership
+
+
+# --- Settings ---------------------------------------------------------------------------------
+
+CLINIC_SETTINGS = frozenset(
+    {
+        "authorization_text",
+        "authorization_information",
+        "authorization_purpose",
+        "authorization_revocation",
+        "authorization_no_conditioning",
+        "authorization_redisclosure",
+        "default_red_flags",
+        "default_pain_ceiling",
+        "time_zone",
+    }
+)
+
+
+def update_clinic_settings(clinic: Clinic, *, by: User, **fields: Any) -> Clinic:
+    """An admin changes the clinic's standard authorization form, defaults and time zone.
+
+    Consents already signed keep the text they were signed with (they copied it).
+    """
+    unknown = set(fields) - CLINIC_SETTINGS
+    if unknown:
+        raise TypeError(f"Unknown clinic settings: {', '.join(sorted(unknown))}")
+    if "default_red_flags" in fields:
+        fields["default_red_flags"] = _symptom_codes(fields["default_red_flags"])
+    with transaction.atomic():
+        locked = Clinic.objects.select_for_update().get(pk=clinic.pk)
+        if not ClinicMembership.objects.filter(
+            clinic=locked, user_id=by.pk, is_admin=True
+        ).exists():
+            raise Forbidden(f"Only an admin of {clinic.name} can change its settings.")
+        for name, value in fields.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        locked.full_clean()
+        locked.save(update_fields=[*fields])
+    return locked
+
+
+# The packet's symptom vocabulary, as codes: the clinic app knows no handoff module.
+RED_FLAG_CODES = (
+    "swelling",
+    "numbness",
+    "giving_way",
+    "night_pain",
+    "calf_pain",
+    "chest_pain",
+    "shortness_of_breath",
+    "dizziness",
+    "new_weakness",
+    "bowel_bladder_change",
+)
+
+
+def _symptom_codes(codes: Iterable[str]) -> list[str]:
+    values = list(dict.fromkeys(str(code) for code in codes))
+    unknown = [code for code in values if code not in RED_FLAG_CODES]
+    if unknown:
+        raise ValidationError({"default_red_flags": [f"Unknown symptom: {', '.join(unknown)}."]})
+    return values

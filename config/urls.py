@@ -23,6 +23,9 @@ urlpatterns = [
     path("dashboard/", dashboard, name="dashboard"),
     path("patients/", include("clinics.urls")),
     path("handoffs/", include("handoff.urls")),
+    path("trainer/", include("handoff.urls_trainer")),
+    path("manage/", include("organisations.urls_admin")),
+    path("manage/", include("handoff.urls_orgadmin")),
     path("staff/", staff, name="staff"),
     path(
         "staff/<int:user_id>/reset-two-factor/",

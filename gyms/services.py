@@ -118,3 +118,78 @@ def add_certification(
         except IntegrityError as exc:
             raise Conflict("This certification is already recorded.", code="duplicate") from exc
     return certification
+
+
+def _require_gym_admin(gym: Gym, by: User, doing: str) -> None:
+    if not _is_gym_admin(gym, by):
+        raise Forbidden(f"Only an admin of {gym.name} can {doing}.")
+
+
+def update_trainer(
+    trainer: GymMembership, *, by: User, specialties: Iterable[str], capacity: int
+) -> GymMembership:
+    """An admin of the gym sets a trainer's specialties and how many open handoffs they take.
+
+    Lowering the capacity below the trainer's open handoffs closes nothing: it only stops new
+    packets from being sent to them until they are under it again.
+    """
+    if trainer.role != GymMembership.Role.TRAINER:
+        raise Conflict("Only trainers have specialties and a capacity.", code="not_a_trainer")
+    codes = _clean_specialties(specialties)
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or not 0 <= capacity <= 100:
+        raise ValidationError({"capacity": ["Capacity is a whole number from 0 to 100."]})
+    with transaction.atomic():
+        _require_gym_admin(trainer.gym, by, "change its trainers")
+        GymMembership.objects.filter(pk=trainer.pk).update(specialties=codes, capacity=capacity)
+    trainer.specialties, trainer.capacity = codes, capacity
+    return trainer
+
+
+def renew_certification(
+    certification: Certification, *, by: User, expires_on: datetime.date, number: str = ""
+) -> Certification:
+    """Record a renewed certification: a new expiry date (and number, when it changed).
+
+    The trainer or an admin of their gym may. A renewal ends in the future and later than the
+    expiry it replaces.
+    """
+    trainer = certification.trainer
+    today = trainer.gym.today()
+    if expires_on <= today:
+        raise ValidationError({"expires_on": ["A renewed certification expires after today."]})
+    if expires_on <= certification.expires_on:
+        raise ValidationError(
+            {
+                "expires_on": [
+                    f"Give an expiry later than the current one ({certification.expires_on})."
+                ]
+            }
+        )
+    number = number.strip() or certification.number
+    if len(number) > 64:
+        raise ValidationError({"number": ["Ensure this value has at most 64 characters."]})
+    with transaction.atomic():
+        if trainer.user_id != by.pk and not _is_gym_admin(trainer.gym, by):
+            raise Forbidden("Only the trainer or an admin of their gym can renew a certification.")
+        clash = (
+            Certification.objects.filter(trainer=trainer, body=certification.body, number=number)
+            .exclude(pk=certification.pk)
+            .exists()
+        )
+        if clash:
+            raise Conflict("This certification is already recorded.", code="duplicate")
+        Certification.objects.filter(pk=certification.pk).update(
+            expires_on=expires_on, number=number
+        )
+    certification.expires_on, certification.number = expires_on, number
+    return certification
+
+
+def deactivate_gym_staff(membership: GymMembership, *, by: User) -> GymMembership:
+    """An admin of the gym shuts a colleague's login out (their history stays)."""
+    from accounts.services import deactivate_user  # accounts may load after this module
+
+    with transaction.atomic():
+        _require_gym_admin(membership.gym, by, "deactivate its staff")
+        deactivate_user(membership.user, by=by)
+    return membership
