@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 def test_the_trainer_reads_the_handoff_page_and_the_read_is_audited(make_handoff, trainer, client):
     handoff = make_handoff("accepted")
     client.force_login(trainer)
-    response = client.get(f"/handoffs/{handoff.pk}/")
+    response = client.get(f"/handoffs/{handoff.pk}/", follow=True)
+    assert response.redirect_chain == [(f"/trainer/handoffs/{handoff.pk}/", 302)]
     assert response.status_code == 200
     body = response.content.decode()
     assert "Split squat" in body and "No jumping or landing drills" in body
@@ -62,7 +63,7 @@ def test_the_handoff_page_offers_the_handout_and_the_link_is_a_pdf(
     handoff = make_handoff("accepted")
     client.force_login(request.getfixturevalue(persona))
 
-    page = client.get(f"/handoffs/{handoff.pk}/").content.decode()
+    page = client.get(f"/handoffs/{handoff.pk}/", follow=True).content.decode()
     link = f"/api/v1/handoffs/{handoff.pk}/handout.pdf"
 
     assert f'href="{link}"' in page

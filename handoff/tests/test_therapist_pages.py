@@ -54,7 +54,7 @@ PAGES = [
 def test_each_persona_gets_the_page_or_a_404(client, request, accepted, persona, url, allowed):
     as_(client, request, persona)
 
-    response = client.get(url.format(patient=accepted.patient_id, handoff=accepted.pk))
+    response = client.get(url.format(patient=accepted.patient_id, handoff=accepted.pk), follow=True)
 
     assert response.status_code == (200 if persona in allowed else 404)
 
@@ -92,7 +92,7 @@ def test_each_role_lands_on_its_own_home(client, request):
     as_(client, request, "therapist")
     assert client.get("/")["Location"] == "/dashboard/"
     as_(client, request, "clinic_admin")
-    assert client.get("/")["Location"] == "/staff/"
+    assert client.get("/")["Location"] == "/manage/"
 
 
 def test_staff_link_shows_only_to_admins(client, request):

@@ -247,6 +247,9 @@ def _trainers(request: HttpRequest, handoff: Handoff) -> list[tuple[int, str]]:
 @login_required
 def handoff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     handoff = access_handoff(request.user, pk)
+    if services.party_of(handoff, user_of(request)) == "trainer":
+        # Emails link every party to /handoffs/<id>/; the trainer works on their packet page.
+        return redirect("trainer:packet", pk=handoff.pk)
     audit_read(request, handoffs=[handoff.pk], patients=[handoff.patient_id])
     return render(request, "handoff/detail.html", _page_context(request, handoff))
 
