@@ -336,6 +336,11 @@ def main() -> int:
                     "3",
                     "--threads",
                     "4",
+                    # Longer than a client's pause between requests: gunicorn's default (2 s)
+                    # closes an idle kept-alive connection just as the client reuses it, which
+                    # the client sees as a dropped connection although the server never failed.
+                    "--keep-alive",
+                    "75",
                     "--bind",
                     f"127.0.0.1:{web_port}",
                     "--log-level",

@@ -36,7 +36,9 @@ def test_the_database_refuses_a_delete_on_any_database(entry):
     assert AccessLog.objects.filter(pk=entry.pk).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the test's own flush recreates the content types; the runner's flush after
+# it must then leave the database as the next transactional test expects to restore it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_deliberate_whole_database_flush_still_empties_the_log(therapist):
     """The test runner's flush (and an operator's ``manage.py flush``) is the one way out."""
     from django.core.management import call_command

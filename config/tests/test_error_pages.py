@@ -23,7 +23,7 @@ def test_an_unknown_path_under_the_api_answers_json(client):
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "Not found.", "code": "not_found"}
+    assert response.json() == {"detail": "No API endpoint at this path.", "code": "not_found"}
 
 
 def test_a_page_someone_may_not_see_is_the_styled_404_even_in_debug(client, settings, outsider):

@@ -57,7 +57,7 @@ def test_when_the_access_log_fails_after_commit_no_packet_content_is_shown(
 ):
     sent = make_handoff("sent")
 
-    with mock.patch("handoff.api.handoffs_common.record_access", side_effect=CUT):
+    with mock.patch("handoff.api.handoffs_common.record_accesses", side_effect=CUT):
         response = api(trainer).post(url("handoff-accept", sent))
 
     assert response.status_code == 200
@@ -92,11 +92,11 @@ def test_an_unexpected_error_in_an_api_view_is_a_json_500_in_the_error_shape(
     assert set(response.json()) == {"detail", "code"}
 
 
-def test_pages_outside_the_api_keep_djangos_own_500(client, therapist):
+def test_pages_outside_the_api_answer_a_page_not_json_on_500(client, therapist):
     client.raise_request_exception = False
     client.force_login(therapist)
 
-    with mock.patch("handoff.views.handoffs_visible_to", side_effect=RuntimeError("bug")):
+    with mock.patch("handoff.views.pages.handoffs_visible_to", side_effect=RuntimeError("bug")):
         response = client.get("/handoffs/")
 
     assert response.status_code == 500

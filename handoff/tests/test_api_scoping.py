@@ -298,6 +298,9 @@ MATRIX: dict[tuple[str, str], list[Case]] = {
         on_handoff("draft", therapist=200),
         on_handoff("declined", therapist=200, patient=200),
     ],
+    ("handoff-handout", "GET"): [
+        on_handoff("accepted", therapist=200, trainer=200, patient=200),
+    ],
     ("handoff-fhir-task", "GET"): [
         on_handoff("accepted", therapist=200, trainer=200, patient=200),
         on_handoff("draft", therapist=200),

@@ -44,7 +44,8 @@ def page_queries(user, path: str, rows: int) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200
-    assert len(re.findall(rb'href="/handoffs/\d+/"', response.content)) == rows
+    # The page shows up to a page's worth of rows (25); the query count must not follow the total.
+    assert len(re.findall(rb'href="/handoffs/\d+/"', response.content)) == min(rows, 25)
     return len(queries)
 
 

@@ -157,7 +157,7 @@ def test_structured_loads_are_checked_against_a_load_cap(api, people):
                 "sets": 3,
                 "reps": 8,
                 "per_week": 2,
-                "load_value": "30",
+                "load_value": 30,
                 "load_unit": "lb",
             }
         ],
@@ -165,7 +165,7 @@ def test_structured_loads_are_checked_against_a_load_cap(api, people):
             {
                 "kind": "load_cap",
                 "body_region": "knee",
-                "limit_value": "10",
+                "limit_value": 10,
                 "limit_unit": "kg",
                 "text": "Nothing over 10 kg through the knee",
             }
@@ -183,7 +183,7 @@ def test_structured_loads_are_checked_against_a_load_cap(api, people):
 def test_a_load_value_without_its_unit_is_a_400(api, people):
     handoff = builders.draft(**people)
     body = packet_body()
-    body["program"][0]["load_value"] = "10"
+    body["program"][0]["load_value"] = 10
     response = api(people["therapist"]).patch(
         url("handoff-detail", handoff), {"packet": body}, format="json"
     )
