@@ -117,11 +117,19 @@ def test_bad_invitations_show_the_error_by_the_field(client, gym_admin, override
     assert not GymMembership.objects.filter(user__email="coach@ironoak.test").exists()
 
 
-def test_an_address_already_in_baton_is_refused_with_a_message(client, gym_admin, trainer2):
+def test_an_address_already_in_baton_answers_like_a_new_one(client, gym_admin, trainer2):
+    """No account oracle (issue 17): the page says the same; the address's owner is emailed."""
+    from notifications.models import Notification
+
     client.force_login(gym_admin)
-    response = invite(client, email=trainer2.email)
-    assert response.status_code == 400
-    assert "already belongs to someone" in response.content.decode()
+    taken = invite(client, email=trainer2.email)
+    fresh = invite(client, email="brand.new@ironoak.test", once="t2")
+
+    assert taken.status_code == fresh.status_code == 302
+    assert taken["Location"] == fresh["Location"]
+    assert Notification.objects.filter(
+        recipient=trainer2, title="Someone tried to invite you to Baton"
+    ).exists()
 
 
 def test_a_clinic_admin_invites_a_therapist_and_needs_a_licence(client, clinic_admin):
