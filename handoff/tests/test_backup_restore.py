@@ -22,7 +22,12 @@ from audit.models import AccessLog
 from handoff.models import Handoff
 from notifications.models import Delivery, Notification
 
-pytestmark = [pytest.mark.services("postgres"), pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the runner then flushes without recreating the content types, so the next
+# transactional test can restore the database it expects.
+pytestmark = [
+    pytest.mark.services("postgres"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 TABLES = {
     "handoff_handoff": Handoff,
