@@ -14,6 +14,7 @@ from django import forms
 
 from exercises.vocabularies import BodyRegion, Impact, Pattern
 from handoff.models import Handoff
+from handoff.models.plan import PlanItem
 from handoff.vocabularies import ALWAYS_ESCALATE, Symptom
 from safety.vocabularies import LoadUnit
 
@@ -170,21 +171,7 @@ class PlanItemForm(ActionForm):
         help_text="Only when it breaks a restriction: the therapist is asked to allow it.",
     )
 
-    SPEC_FIELDS = (
-        "exercise",
-        "name",
-        "body_regions",
-        "patterns",
-        "impact",
-        "sets",
-        "reps",
-        "seconds",
-        "load_value",
-        "load_unit",
-        "load",
-        "per_week",
-        "notes",
-    )
+    SPEC_FIELDS = PlanItem.SPEC_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

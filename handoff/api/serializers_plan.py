@@ -51,25 +51,7 @@ class PlanItemSerializer(serializers.ModelSerializer[PlanItem]):
 
     class Meta:
         model = PlanItem
-        fields = [
-            "id",
-            "exercise",
-            "name",
-            "body_regions",
-            "patterns",
-            "impact",
-            "sets",
-            "reps",
-            "seconds",
-            "load_value",
-            "load_unit",
-            "load",
-            "per_week",
-            "notes",
-            "status",
-            "conflicts",
-            "exception",
-        ]
+        fields = ["id", *PlanItem.SPEC_FIELDS, "status", "conflicts", "exception"]
         read_only_fields = fields
 
     @extend_schema_field(ExceptionSerializer(allow_null=True))

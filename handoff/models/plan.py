@@ -16,6 +16,24 @@ from safety.vocabularies import LoadUnit
 
 
 class PlanItem(models.Model):
+    # What a trainer writes for an item, in the order every representation lists it: the one
+    # list behind the plan API's item shape and the trainer page's form.
+    SPEC_FIELDS = (
+        "exercise",
+        "name",
+        "body_regions",
+        "patterns",
+        "impact",
+        "sets",
+        "reps",
+        "seconds",
+        "load_value",
+        "load_unit",
+        "load",
+        "per_week",
+        "notes",
+    )
+
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         AWAITING_EXCEPTION = "awaiting_exception", "Waiting for the therapist's exception"
