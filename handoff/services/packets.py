@@ -292,7 +292,9 @@ def write_version(version: PacketVersion, spec: PacketSpec) -> PacketVersion:
 
 # --- Comparing versions --------------------------------------------------------------------------
 
-_PROGRAM_KEYS = (
+# A program item's own values (beside its exercise and name): what a diff compares and what the
+# builder's form carries.
+PROGRAM_ITEM_VALUES = (
     "sets",
     "reps",
     "hold_seconds",
@@ -364,7 +366,7 @@ def diff_versions(old: PacketVersion, new: PacketVersion) -> dict[str, Any]:
             new.program.all(),
             key=lambda i: (i.name.casefold(),),
             label=lambda i: i.name,
-            compared=_PROGRAM_KEYS,
+            compared=PROGRAM_ITEM_VALUES,
         ),
         "restrictions": _diff_items(
             old.restrictions.all(),

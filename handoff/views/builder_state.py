@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest
 from handoff.forms import ClearanceForm, ProgramItemForm, RestrictionForm
 from handoff.models import Handoff, PacketVersion
 from handoff.services.packets import (
+    PROGRAM_ITEM_VALUES,
     ClearanceSpec,
     OverrideSpec,
     PacketSpec,
@@ -49,19 +50,7 @@ STEP_TITLES = {
     "consent": "Consent",
     "review": "Review and send",
 }
-ITEM_FIELDS = [
-    "exercise",
-    "name",
-    "sets",
-    "reps",
-    "hold_seconds",
-    "load",
-    "load_value",
-    "load_unit",
-    "per_week",
-    "cues",
-    "progression",
-]
+ITEM_FIELDS = ["exercise", "name", *PROGRAM_ITEM_VALUES]
 RESTRICTION_FIELDS = [
     "kind",
     "body_region",
