@@ -472,21 +472,37 @@ def clinic_block(
     return block
 
 
-def api_token(user_id: int, key: str) -> None:
-    """A token for ``user_id`` whose key is ``key`` (only its digest is stored)."""
-    from accounts.authentication import token_digest
-    from accounts.models import ApiToken
+def second_factor(user_id: int) -> None:
+    """A confirmed authenticator for ``user_id``, as production requires of therapists."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    TOTPDevice.objects.create(user_id=user_id, name="Authenticator app", confirmed=True)
+
+
+def api_token(user_id: int, key: str) -> None:
+    """A token for ``user_id`` whose key is ``key`` (only its digest is stored), stamped with the
+    password and second factors it is issued under, as ``accounts.services.issue_token`` does."""
+    from accounts.authentication import token_digest
+    from accounts.models import ApiToken, User
+    from accounts.otp import device_stamp, password_stamp
+
+    user = User.objects.get(pk=user_id)
     ApiToken.objects.create(
-        user_id=user_id,
+        user=user,
         digest=token_digest(key),
         expires_at=timezone.now() + datetime.timedelta(days=1),
+        password_stamp=password_stamp(user),
+        device_stamp=device_stamp(user),
     )
 
 
 def session_cookie(user_id: int) -> str:
-    """A logged-in session for ``user_id``, as ``login()`` leaves it; returns the session key."""
+    """A logged-in session for ``user_id``, as ``login()`` leaves it (with the second factor
+    verified when the user has one, as the login page leaves it); returns the session key."""
     import time
+
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -500,6 +516,9 @@ def session_cookie(user_id: int) -> str:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[STARTED_KEY] = session[SEEN_KEY] = time.time()
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
     assert session.session_key is not None
     return session.session_key
@@ -544,7 +563,7 @@ def future_reminders(count: int, *, recipient_id: int) -> int:
               (kind, subject_type, subject_id, recipient_id, due_at, status, cancelled_reason,
                key, created_at)
             SELECT 'patient_nudge', 'handoff', g, %s,
-                   now() + interval '1 hour' + (g % 525600) * interval '1 minute', 'pending', '',
+                   now() + interval '1 hour' + (g %% 525600) * interval '1 minute', 'pending', '',
                    'bench-future:' || g, now()
             FROM generate_series(1, %s) AS g
             """,  # noqa: S608
