@@ -154,6 +154,14 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+else:
+    # Server-side binding: psycopg prepares a statement the second time a connection runs it,
+    # so PostgreSQL plans each of Baton's (many-join) queries once per connection instead of
+    # once per request: the packet's SQL time falls from about 6 ms to 2.4 ms (issue 16). Turn
+    # it off behind a pooler in transaction mode that cannot keep prepared statements.
+    prepared = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+    if prepared:  # added to what DATABASE_URL's query string set (sslmode, application_name…)
+        _database.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -401,6 +409,11 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "baton")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection before and after every task unless told
+# to reuse it: a new PostgreSQL connection for every email (issue 16). It reuses it here, and
+# Django's own rules decide when to close it, as after a web request: CONN_MAX_AGE and the
+# health check (config.celery). The fixup still starts afresh every 1,000 tasks.
+CELERY_DB_REUSE_MAX = 1000
 # Tasks are idempotent (claim + lease): a task that keeps running through a broker blip finishes
 # its mark-sent; cancelling it mid-send (the alternative) can send its email twice.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False

@@ -135,6 +135,28 @@ def test_production_refuses_to_start_without(tmp_path, missing):
     assert_refused(setup_django(production_env(tmp_path, **{missing: None})), missing)
 
 
+def test_postgresql_uses_prepared_statements_and_keeps_the_urls_options(tmp_path):
+    env = production_env(
+        tmp_path,
+        DATABASE_URL="postgres://baton@127.0.0.1:5432/baton?sslmode=require&application_name=web",
+    )
+    script = "from django.conf import settings as s\nprint(json.dumps(s.DATABASES['default']['OPTIONS']))"
+    result = setup_django(env, "import json\n" + script)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "sslmode": "require",
+        "application_name": "web",
+        "server_side_binding": True,
+        "prepare_threshold": 2,
+    }
+
+    result = setup_django(
+        {**env, "DATABASE_PREPARED_STATEMENTS": "false"}, "import json\n" + script
+    )
+    assert json.loads(result.stdout) == {"sslmode": "require", "application_name": "web"}
+
+
 def test_production_refuses_to_start_without_a_broker_url(tmp_path):
     result = setup_django(production_env(tmp_path, CELERY_BROKER_URL=None))
 
