@@ -34,7 +34,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         # A token dies with the password or the second factor it was issued under.
         if token.password_stamp != otp.password_stamp(user):
             raise exceptions.AuthenticationFailed("The password changed: get a new token.")
-        if token.device_stamp != otp.device_stamp(user):
+        if token.device_stamp != user.two_factor_stamp:
             raise exceptions.AuthenticationFailed(
                 "Two-factor sign-in changed for this account: get a new token."
             )

@@ -49,6 +49,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         "operator", default=False, help_text="Can log in to the Django admin."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # The stamp of the user's confirmed second factors (``accounts.otp.device_stamp``), kept up
+    # to date by ``accounts.signals`` whenever a device is saved or deleted, so that checking an
+    # API token against it reads no device table.
+    two_factor_stamp = models.CharField(max_length=32, default="", blank=True, editable=False)
 
     objects = UserManager()
 

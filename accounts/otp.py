@@ -6,13 +6,15 @@ that knows organisations (``TWO_FACTOR_ROLE_RESOLVER``), because accounts does n
 
 API tokens carry two stamps taken when they were issued: one of the password and one of the
 second factors. A token whose stamps no longer match the account is refused, so a token never
-outlives the password or the authenticator it was issued under.
+outlives the password or the authenticator it was issued under. The account's current device
+stamp is kept on the user row (``User.two_factor_stamp``, refreshed by ``accounts.signals`` on
+every device save or delete), so checking a token reads no device table.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -67,11 +69,27 @@ def password_stamp(user: User) -> str:
 
 
 def device_stamp(user: User) -> str:
-    """Changes whenever a second factor is added, replaced or removed; ``""`` when there is none."""
-    ids = sorted(device.persistent_id for device in devices_for_user(user, confirmed=True))
+    """Changes whenever a second factor is added, replaced or removed; ``""`` when there is none.
+
+    Read from the devices themselves; ``User.two_factor_stamp`` keeps a copy for token checks.
+    """
+    return stamp_of_devices(
+        device.persistent_id for device in devices_for_user(user, confirmed=True)
+    )
+
+
+def stamp_of_devices(persistent_ids: Iterable[str]) -> str:
+    ids = sorted(persistent_ids)
     if not ids:
         return ""
     return salted_hmac("baton.token.device", "|".join(ids), algorithm="sha256").hexdigest()[:32]
+
+
+def refresh_device_stamp(user_id: int) -> None:
+    """Copy the user's device stamp to ``User.two_factor_stamp`` (after a device changed)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        User.objects.filter(pk=user_id).update(two_factor_stamp=device_stamp(user))
 
 
 # --- Setting up, using and resetting ---------------------------------------------------------------

@@ -3,15 +3,21 @@ need the code and die with the factor, the requirement by role, and the admin's 
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, User
 from accounts.otp import (
     confirm_authenticator,
+    device_stamp,
     reset_two_factor,
     start_authenticator_setup,
 )
@@ -253,6 +259,61 @@ def test_token_dies_when_the_password_changes_outside_the_services(api, therapis
     therapist.save()
 
     assert api().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+
+
+def test_token_dies_when_a_factor_is_added_outside_the_services(api, therapist):
+    """The Django admin adds recovery codes: no service ran, the token's stamp must not match."""
+    key = issue_token(therapist)
+    assert api().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+    StaticDevice.objects.create(user=therapist, name="Added in the admin", confirmed=True)
+
+    assert api().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+
+
+def test_starting_a_setup_does_not_end_tokens(api, therapist):
+    """An unconfirmed authenticator is no second factor yet: the stamp stays the same."""
+    key = issue_token(therapist)
+
+    start_authenticator_setup(therapist)
+
+    assert api().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+
+def test_the_users_stamp_follows_every_device_change(therapist):
+    def stamp() -> str:
+        therapist.refresh_from_db()
+        return therapist.two_factor_stamp
+
+    assert stamp() == device_stamp(therapist) == ""
+    device, _ = turn_on_two_factor(therapist)
+    with_both = stamp()
+    assert with_both == device_stamp(therapist) != ""
+    StaticDevice.objects.filter(user=therapist).delete()
+    assert stamp() == device_stamp(therapist) not in ("", with_both)
+    device.delete()
+    assert stamp() == ""
+
+
+def test_checking_a_token_reads_no_device_table(api, therapist):
+    turn_on_two_factor(therapist)
+    key = issue_token(therapist)
+    client = api()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    assert not [q["sql"] for q in queries if "otp_" in q["sql"]]
+
+
+def test_the_migration_fills_the_stamp_of_users_who_had_factors(therapist):
+    turn_on_two_factor(therapist)
+    expected = device_stamp(therapist)
+    User.objects.filter(pk=therapist.pk).update(two_factor_stamp="")
+    fill_stamps = import_module("accounts.migrations.0003_two_factor_stamp").fill_stamps
+
+    fill_stamps(django_apps, None)
+
+    therapist.refresh_from_db()
+    assert therapist.two_factor_stamp == expected
 
 
 # --- Reset by an admin -----------------------------------------------------------------------
