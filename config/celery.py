@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from celery import Celery
+from celery import Celery, Task, signals
+from django.db import close_old_connections
 
 from config import kombu_fixes
 from notifications.heartbeat import WorkerHeartbeat
@@ -19,6 +20,18 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Each worker writes its heartbeat while it consumes (read by /healthz and the admin).
 app.steps["consumer"].add(WorkerHeartbeat)
+
+
+@signals.task_prerun.connect(weak=False, dispatch_uid="baton-db-before-task")
+@signals.task_postrun.connect(weak=False, dispatch_uid="baton-db-after-task")
+def close_old_database_connections(sender: Task | None = None, **kwargs: object) -> None:
+    """Around each task, what Django does around each request: close a connection that is past
+    ``CONN_MAX_AGE`` or broke, and health-check a kept one before its next query. With
+    ``CELERY_DB_REUSE_MAX`` set this replaces the fixup's close-every-time. Never for an eager
+    task, which runs inside its caller's transaction."""
+    if sender is not None and getattr(sender.request, "is_eager", False):
+        return
+    close_old_connections()
 
 
 def ensure_broker_folders() -> None:
