@@ -501,11 +501,10 @@ def session_cookie(user_id: int) -> str:
     verified when the user has one, as the login page leaves it); returns the session key."""
     import time
 
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.middleware import SEEN_KEY, STARTED_KEY
     from accounts.models import User
