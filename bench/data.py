@@ -135,7 +135,7 @@ def clinic_block(
     """
     from accounts.models import User
     from clinics.models import Clinic, ClinicMembership, Patient
-    from gyms.models import Gym, GymMembership
+    from gyms.models import Certification, Gym, GymMembership
     from handoff.models import (
         Consent,
         Handoff,
@@ -215,6 +215,7 @@ def clinic_block(
             }
         ],
     )
+    memberships = loader.ids(GymMembership, trainers)
     loader.copy(
         GymMembership,
         [
@@ -226,7 +227,21 @@ def clinic_block(
                 "capacity": 10_000,
                 "specialties": [],
             }
-            for m, t in zip(loader.ids(GymMembership, trainers), trainer_ids, strict=True)
+            for m, t in zip(memberships, trainer_ids, strict=True)
+        ],
+    )
+    # A valid certification each: the clinic's trainer directory lists only certified trainers.
+    loader.copy(
+        Certification,
+        [
+            {
+                "id": c,
+                "trainer_id": m,
+                "body": "NSCA-CPT",
+                "number": f"{tag}-{m}",
+                "expires_on": today + datetime.timedelta(days=365),
+            }
+            for c, m in zip(loader.ids(Certification, trainers), memberships, strict=True)
         ],
     )
 
