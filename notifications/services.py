@@ -409,10 +409,14 @@ def schedule_reminder(
         },
     )
     if not created and reminder.status == Reminder.Status.CANCELLED:
-        Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.CANCELLED).update(
-            status=Reminder.Status.PENDING, due_at=due_at, cancelled_reason=""
-        )
-        reminder.refresh_from_db()
+        rearmed = {"status": Reminder.Status.PENDING, "due_at": due_at, "cancelled_reason": ""}
+        if Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.CANCELLED).update(
+            **rearmed
+        ):
+            for name, value in rearmed.items():
+                setattr(reminder, name, value)
+        else:  # changed meanwhile: report what it is now
+            reminder.refresh_from_db()
     return reminder
 
 
