@@ -1,9 +1,11 @@
-"""The access log is append-only, in the model and in the database."""
+"""The access log: append-only in the model and in the database, and written one row per object."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AccessLog, AppendOnlyError
+from audit.services import record_accesses
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +67,35 @@ def test_postgres_refuses_a_delete(entry):
     with pytest.raises(DatabaseError), transaction.atomic():
         AccessLog.objects.filter(pk=entry.pk).delete()
     assert AccessLog.objects.filter(pk=entry.pk).exists()
+
+
+def test_record_accesses_writes_one_row_per_object_with_who_what_when_and_where(therapist, rf):
+    request = rf.get("/", REMOTE_ADDR="203.0.113.7")
+    request.user = therapist
+
+    written = record_accesses(
+        request, action="list", objects={"handoff": [3, 5], "patient": [8], "restriction": []}
+    )
+
+    assert written == 3
+    rows = list(
+        AccessLog.objects.order_by("object_type", "object_id").values_list(
+            "actor_id", "action", "object_type", "object_id", "client_address"
+        )
+    )
+    assert rows == [
+        (therapist.pk, "list", "handoff", 3, "203.0.113.7"),
+        (therapist.pk, "list", "handoff", 5, "203.0.113.7"),
+        (therapist.pk, "list", "patient", 8, "203.0.113.7"),
+    ]
+    assert len({entry.at for entry in AccessLog.objects.all()}) == 1
+
+
+def test_record_accesses_with_nothing_to_record_writes_nothing(therapist, rf):
+    request = rf.get("/")
+    request.user = therapist
+
+    with CaptureQueriesContext(connection) as queries:
+        assert record_accesses(request, action="list", objects={"handoff": []}) == 0
+
+    assert len(queries) == 0
