@@ -6,6 +6,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AccessLog
@@ -152,3 +154,36 @@ def test_a_handoff_reassigned_after_a_decline_no_longer_needs_attention(
     client.force_login(therapist)
 
     assert [kind for kind, _ in entries(client)] == []
+
+
+# --- Queries ---------------------------------------------------------------------------------------
+
+
+def _attention_queries(client) -> tuple[int, int]:
+    client.get("/dashboard/")  # the session's first request refreshes its clock
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/dashboard/")
+    assert response.status_code == 200
+    assert b"Nothing needs your attention" not in response.content
+    return len(queries), response.content.count(b'<li class="todo--')
+
+
+def test_the_dashboard_costs_the_same_queries_for_1_and_50_handoffs(client, therapist, trainer):
+    from gyms.models import GymMembership
+
+    GymMembership.objects.filter(user=trainer).update(capacity=100)
+    client.force_login(therapist)
+    statuses = ["referred_back", "declined", "sent", "expired", "accepted"]
+    one("referred_back", therapist=therapist, trainer=trainer, name="P0")
+    few, shown = _attention_queries(client)
+    assert shown == 1
+    for n in range(1, 50):
+        one(statuses[n % 5], therapist=therapist, trainer=trainer, name=f"P{n}")
+    Handoff.objects.filter(status="sent").update(
+        sent_at=timezone.now() - datetime.timedelta(days=3)
+    )
+
+    many, shown = _attention_queries(client)
+
+    assert shown == 40
+    assert many == few

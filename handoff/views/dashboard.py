@@ -31,8 +31,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     audit_read(
         request,
         action="list",
-        handoffs=[a.handoff.pk for a in attention],
-        patients=[a.handoff.patient_id for a in attention],
+        handoffs=[a.handoff_id for a in attention.entries],
+        patients=[a.patient_id for a in attention.entries],
     )
-    context = {"tiles": tiles, "attention": attention, "total": sum(counts.values())}
+    context = {
+        "tiles": tiles,
+        "attention": attention,
+        "total": sum(counts.values()),
+    }
     return render(request, "handoff/dashboard.html", context)
