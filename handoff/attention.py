@@ -30,7 +30,8 @@ CONSENT_WARNING_DAYS = 14
 REVIEW_WARNING_DAYS = 7
 SILENT_AFTER = datetime.timedelta(days=2)
 LIMIT_PER_KIND = 50
-
+# The dashboard shows this many entries, most urgent first; the rest are one link away.
+DASHBOARD_SHOWN = 25
 
 RANKS = {
     "referred_back": 0,

@@ -14,6 +14,7 @@ from audit.models import AccessLog
 from clinics.tests.factories import PatientFactory
 from core.subjects import SubjectType
 from handoff import services
+from handoff.attention import DASHBOARD_SHOWN
 from handoff.models import Consent, Handoff, Restriction
 from handoff.tests import builders
 from handoff.tests.builders import clinic_today
@@ -156,7 +157,29 @@ def test_a_handoff_reassigned_after_a_decline_no_longer_needs_attention(
     assert [kind for kind, _ in entries(client)] == []
 
 
-# --- Queries ---------------------------------------------------------------------------------------
+# --- A long list: the first entries, then a link to the rest ------------------------------------------
+
+
+def test_a_long_list_shows_the_most_urgent_first_and_links_to_the_rest(
+    client, therapist, every_kind, monkeypatch
+):
+    monkeypatch.setattr("handoff.views.dashboard.DASHBOARD_SHOWN", 3)
+    client.force_login(therapist)
+    before = AccessLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    html = client.get("/dashboard/").content.decode()
+
+    assert [kind for kind, _ in entries(client)] == ["referred_back", "declined", "expired"]
+    assert "3 of 8 shown." in html
+    assert 'href="?attention=all#attention-title"' in html
+    logged = AccessLog.objects.filter(pk__gt=before, object_type=SubjectType.HANDOFF)
+    assert set(logged.values_list("object_id", flat=True)) == {
+        every_kind[key].pk for key in ("referred_back", "declined", "expired")
+    }
+
+    everything = client.get("/dashboard/?attention=all").content.decode()
+    assert everything.count('<li class="todo--') == 8
+    assert "shown." not in everything
 
 
 def _attention_queries(client) -> tuple[int, int]:
@@ -185,5 +208,6 @@ def test_the_dashboard_costs_the_same_queries_for_1_and_50_handoffs(client, ther
 
     many, shown = _attention_queries(client)
 
-    assert shown == 40
+    assert shown == DASHBOARD_SHOWN
+    assert f"{DASHBOARD_SHOWN} of 40 shown." in client.get("/dashboard/").content.decode()
     assert many == few
