@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from handoff.attention import needs_attention
+from handoff.attention import DASHBOARD_SHOWN, LIMIT_PER_KIND, needs_attention
 from handoff.models import Handoff
 from handoff.selectors import handoffs_visible_to
 from handoff.views.common import audit_read, therapist_of, user_of
@@ -27,12 +27,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {"status": status, "label": label, "count": counts.get(status, 0)}
         for status, label in Handoff.Status.choices
     ]
-    attention = needs_attention(user_of(request), handoffs, today=clinic.today())
+    show_all = request.GET.get("attention") == "all"
+    attention = needs_attention(
+        user_of(request),
+        handoffs,
+        today=clinic.today(),
+        first=None if show_all else DASHBOARD_SHOWN,
+    )
     audit_read(
         request,
         action="list",
-        handoffs=[a.handoff.pk for a in attention],
-        patients=[a.handoff.patient_id for a in attention],
+        handoffs=[a.handoff_id for a in attention.entries],
+        patients=[a.patient_id for a in attention.entries],
     )
-    context = {"tiles": tiles, "attention": attention, "total": sum(counts.values())}
+    context = {
+        "tiles": tiles,
+        "attention": attention,
+        "show_all": show_all,
+        "per_kind": LIMIT_PER_KIND,
+        "total": sum(counts.values()),
+    }
     return render(request, "handoff/dashboard.html", context)
