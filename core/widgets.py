@@ -11,6 +11,7 @@ A form opts in with ``default_renderer = PYTHON_WIDGETS``.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -37,20 +38,27 @@ _INPUTS = [
 
 def _text(value: Any) -> str:
     """``{{ value }}`` in an autoescaping template."""
+    if type(value) is str:  # most of them: Django's escape, without its lazy-aware wrapper
+        return html.escape(value)
     return str(conditional_escape(localize(value)))
+
+
+def _formatted(value: Any) -> str:
+    """``{{ value|stringformat:'s' }}``: never localized."""
+    return html.escape(value) if type(value) is str else str(conditional_escape(value))
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
     """attrs.html: ``True`` writes the bare name, ``False`` leaves the attribute out."""
     return "".join(
-        f" {_text(name)}" if value is True else f' {_text(name)}="{conditional_escape(value)}"'
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_formatted(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
 
 
 def _input(widget: Widget) -> str:
-    value = "" if widget["value"] is None else f' value="{conditional_escape(widget["value"])}"'
+    value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
     return (
         f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"'
         f"{value}{_attrs(widget['attrs'])}>\n"
@@ -73,7 +81,7 @@ def _textarea(widget: Widget) -> str:
 
 def _select_option(widget: Widget) -> str:
     return (
-        f'<option value="{conditional_escape(widget["value"])}"{_attrs(widget["attrs"])}>'
+        f'<option value="{_formatted(widget["value"])}"{_attrs(widget["attrs"])}>'
         f"{_text(widget['label'])}</option>\n"
     )
 
