@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 
+from core.widgets import PYTHON_WIDGETS
 from exercises.vocabularies import BodyRegion, Impact, Pattern
 from handoff.models import Handoff
 from handoff.models.plan import PlanItem
@@ -35,6 +36,10 @@ class SymptomWidget(forms.CheckboxSelectMultiple):
 
 
 class ActionForm(forms.Form):
+    # The packet page draws five of these forms, a library's worth of <option>s and five lists
+    # of checkboxes on every request: their widgets are written in Python, not templates.
+    default_renderer = PYTHON_WIDGETS
+
     seen = forms.ChoiceField(choices=Handoff.Status.choices, widget=forms.HiddenInput)
     once = forms.CharField(max_length=64, widget=forms.HiddenInput)
 

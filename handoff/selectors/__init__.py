@@ -72,13 +72,16 @@ def trainers_available_to(user: AnyUser) -> QuerySet[GymMembership]:
     )
 
 
-def access_handoff(user: AnyUser, handoff_id: object) -> Handoff:
-    """The handoff if ``user`` may read it, else 404: never confirm that it exists."""
+def access_handoff(user: AnyUser, handoff_id: object, *, also: tuple[str, ...] = ()) -> Handoff:
+    """The handoff if ``user`` may read it, else 404: never confirm that it exists.
+
+    ``also`` names more relations a page reads, loaded in the same query.
+    """
     try:
         return (
             handoffs_visible_to(user)
             .with_parties()
-            .select_related(*_ALSO_READ)
+            .select_related(*_ALSO_READ, *also)
             .get(pk=int(str(handoff_id)))
         )
     except (Handoff.DoesNotExist, ValueError):

@@ -17,7 +17,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from clinics.tests.factories import ClinicMembershipFactory
+from exercises.models import Exercise
 from handoff import services
+from handoff.services import plan as plan_services
 from handoff.tests import builders
 from handoff.tests.builders import clinic_today
 
@@ -125,6 +127,59 @@ def test_the_handoff_list_page_costs_the_same_for_1_and_50_handoffs(request, peo
         completed_handoff(people, index)
 
     assert page_queries(user, "/handoffs/", 50) == one
+
+
+def plan_item(handoff, trainer, therapist) -> None:
+    """An item inside the restrictions and a refused one: both kinds of row the page shows."""
+    library = dict(Exercise.objects.values_list("name", "pk"))
+    plan_services.add_plan_item(
+        handoff,
+        by=trainer,
+        spec=plan_services.plan_item_spec(
+            {"exercise": library["Glute bridge"], "sets": 3, "reps": 10, "per_week": 2}
+        ),
+    )
+    asked = plan_services.add_plan_item(
+        handoff,
+        by=trainer,
+        spec=plan_services.plan_item_spec(
+            {"exercise": library["Squat jump"], "sets": 3, "reps": 5, "per_week": 1}
+        ),
+        exception_reason="Sport goal",
+    )
+    plan_services.refuse_exception(handoff, item_id=asked.pk, by=therapist, note="Not yet")
+
+
+PACKET_PAGE_ROWS = {
+    "session logs": lambda h, who: log_session(h, who("patient")),
+    "check-ins": lambda h, who: check_in(h, who("trainer")),
+    "messages": lambda h, who: message(h, who("trainer")),
+    "plan items": lambda h, who: plan_item(h, who("trainer"), who("therapist")),
+    "versions": lambda h, who: amend(h, who("therapist")),
+}
+
+
+def packet_page_queries(trainer, handoff) -> int:
+    client = Client()
+    client.force_login(fresh(trainer))
+    path = f"/trainer/handoffs/{handoff.pk}/"
+    client.get(path)  # the session's first request refreshes its clock
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("rows", PACKET_PAGE_ROWS)
+def test_the_trainers_packet_page_costs_the_same_for_1_and_20_rows(
+    request, training, trainer, rows
+):
+    add = PACKET_PAGE_ROWS[rows]
+    add(training, request.getfixturevalue)
+    one = packet_page_queries(trainer, training)
+    for _ in range(19):
+        add(training, request.getfixturevalue)
+
+    assert packet_page_queries(trainer, training) == one
 
 
 def test_the_staff_page_costs_the_same_for_1_and_50_members(clinic_admin, riverside):

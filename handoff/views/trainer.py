@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,17 +27,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from audit.services import record_access
-from clinics.models import ClinicMembership
 from core.errors import Conflict, DomainError
-from core.subjects import SubjectType
 from handoff import services
 from handoff import trainer_forms as tf
 from handoff.charts import build_chart
 from handoff.inbox import next_check_in_due, time_left, trainer_inbox
-from handoff.models import Handoff, PacketVersion, PlanItem
+from handoff.models import Handoff, PacketVersion, PlanItem, ProgramItem
 from handoff.selectors import access_handoff
 from handoff.services import plan as plan_services
+from handoff.views.common import audit_read
 from handoff.vocabularies import ALWAYS_ESCALATE, URGENT_CARE_GUIDANCE, Symptom
 from organisations.roles import actor_for
 
@@ -52,15 +51,20 @@ def _trainer(request: HttpRequest) -> User:
     return user
 
 
+# Read with the handoff: the therapist's own phone, for the contact card (no query of its own).
+_ALSO_READ = ("therapist__clinic_membership",)
+
+
+def _access(user: User, pk: int) -> Handoff:
+    return access_handoff(user, pk, also=_ALSO_READ)
+
+
 def _handoff(request: HttpRequest, pk: int) -> Handoff:
-    return access_handoff(_trainer(request), pk)
+    return _access(_trainer(request), pk)
 
 
 def _audit_read(request: HttpRequest, handoff: Handoff) -> None:
-    record_access(request, action="read", object_type=SubjectType.HANDOFF, object_ids=[handoff.pk])
-    record_access(
-        request, action="read", object_type=SubjectType.PATIENT, object_ids=[handoff.patient_id]
-    )
+    audit_read(request, handoffs=[handoff.pk], patients=[handoff.patient_id])
 
 
 # --- Inbox ----------------------------------------------------------------------------------------
@@ -72,12 +76,7 @@ def _audit_read(request: HttpRequest, handoff: Handoff) -> None:
 def inbox(request: HttpRequest) -> HttpResponse:
     user = _trainer(request)
     box = trainer_inbox(user)
-    record_access(
-        request, action="list", object_type=SubjectType.HANDOFF, object_ids=box.handoff_ids
-    )
-    record_access(
-        request, action="list", object_type=SubjectType.PATIENT, object_ids=box.patient_ids
-    )
+    audit_read(request, handoffs=box.handoff_ids, patients=box.patient_ids, action="list")
     return render(request, "trainer/inbox.html", {"inbox": box, "now": timezone.now()})
 
 
@@ -99,15 +98,24 @@ FORMS_BY_STATUS: dict[str, tuple[str, ...]] = {
 
 
 def _versions(handoff: Handoff) -> tuple[PacketVersion | None, PacketVersion | None]:
-    """The latest version and, when the trainer has not acknowledged it, the one they know."""
-    versions = list(
-        handoff.versions.order_by("-number").prefetch_related("program__exercise", "restrictions")
+    """The latest version and, when the trainer has not acknowledged it, the one they know.
+
+    Read newest first down to the one they know (one row when they are up to date), each with
+    its program (the library exercise's instructions joined) and restrictions: three queries
+    however many versions the handoff has, and plain index scans that plan in no time.
+    """
+    known = handoff.acknowledged_version if handoff.is_open else None
+    program = ProgramItem.objects.select_related("exercise")
+    newest = handoff.versions.newest_first().prefetch_related(
+        Prefetch("program", program), "restrictions"
     )
+    versions = list(newest.filter(number__gte=known)) if known is not None else []
+    if not versions:  # nothing acknowledged yet (or a number that is not there): the latest
+        versions = list(newest[:1])
     if not versions:
         return None, None
     latest = versions[0]
-    known = handoff.acknowledged_version
-    if handoff.is_open and known is not None and known < latest.number:
+    if known is not None and known < latest.number:
         return latest, next((v for v in versions if v.number == known), None)
     return latest, None
 
@@ -117,7 +125,7 @@ def _symptom_labels(codes: list[str]) -> list[str]:
 
 
 def _therapist_contact(handoff: Handoff) -> dict[str, str]:
-    membership = ClinicMembership.objects.filter(user_id=handoff.therapist_id).first()
+    membership = getattr(handoff.therapist, "clinic_membership", None)
     return {
         "name": handoff.therapist.name,
         "email": handoff.therapist.email,
@@ -190,6 +198,14 @@ def _blocked(blocked: dict[str, Any] | None, version: PacketVersion | None) -> d
     return {**blocked, "conflicts": _with_texts(blocked["conflicts"], _restriction_texts(version))}
 
 
+# What the page shows of each row, and no more (the rows are only displayed). ``handoff``
+# stays: the related manager links every row back to the handoff by it.
+_LOG_SHOWN = ("handoff", "date", "completed", "pain", "difficulty", "symptoms", "note")
+_CHECK_IN_SHOWN = ("handoff", "date", "sessions_attended", "progress", "symptoms", "note")
+_MESSAGE_SHOWN = ("handoff", "body", "to_patient", "created_at", "author", "author__name")
+_EVENT_SHOWN = ("handoff", "at", "action", "version", "note", "actor", "actor__name")
+
+
 def _page(
     request: HttpRequest,
     handoff: Handoff,
@@ -201,8 +217,8 @@ def _page(
     latest, known = _versions(handoff)
     _audit_read(request, handoff)
     today = handoff.clinic.today()
-    logs = list(handoff.session_logs.order_by("-date", "-id")[:LOG_LIMIT])
-    check_ins = list(handoff.check_ins.select_related("author").order_by("-date", "-id"))
+    logs = list(handoff.session_logs.only(*_LOG_SHOWN).order_by("-date", "-id")[:LOG_LIMIT])
+    check_ins = list(handoff.check_ins.only(*_CHECK_IN_SHOWN).order_by("-date", "-id"))
     context = {
         "handoff": handoff,
         "version": latest,
@@ -224,11 +240,13 @@ def _page(
         )
         if handoff.status == Status.ACCEPTED
         else None,
-        "messages_list": handoff.messages.select_related("author").order_by("created_at", "id"),
+        "messages_list": handoff.messages.select_related("author")
+        .only(*_MESSAGE_SHOWN)
+        .order_by("created_at", "id"),
         "final_report": getattr(handoff, "final_report", None)
         if handoff.status == Status.COMPLETED
         else None,
-        "events": handoff.events.select_related("actor").order_by("at", "id"),
+        "events": handoff.events.select_related("actor").only(*_EVENT_SHOWN).order_by("at", "id"),
         "forms": _forms(handoff, latest, bound or {}, today),
         "time_left": time_left(handoff.respond_by) if handoff.respond_by else "",
         "plan": _plan(handoff, latest),
@@ -359,7 +377,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if spec is None:
         raise Http404("No such action.")
     user = _trainer(request)
-    handoff = access_handoff(user, pk)
+    handoff = _access(user, pk)
     form = spec.form(request.POST, prefix=action)
     if not form.is_valid():
         return _page(request, handoff, bound={action: form}, status=400)
@@ -377,16 +395,14 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         cache.delete(key)
         _add_errors(form, exc)
-        return _page(request, access_handoff(user, pk), bound={action: form}, status=400)
+        return _page(request, _access(user, pk), bound={action: form}, status=400)
     except Conflict as exc:
         cache.delete(key)
         if exc.code != "program_conflicts":
             return _refused(request, user, pk, exc)
         blocked = {"conflicts": exc.conflicts, "detail": exc.detail}
         _suggest_reason(form)
-        return _page(
-            request, access_handoff(user, pk), bound={action: form}, blocked=blocked, status=409
-        )
+        return _page(request, _access(user, pk), bound={action: form}, blocked=blocked, status=409)
     except DomainError as exc:
         cache.delete(key)
         return _refused(request, user, pk, exc)
@@ -413,7 +429,7 @@ def _refused(request: HttpRequest, user: User, pk: int, exc: DomainError) -> Htt
     """The state refused the action: say why and show the handoff as it now stands."""
     messages.error(request, exc.detail)
     try:
-        current = access_handoff(user, pk)
+        current = _access(user, pk)
     except Http404:  # e.g. revoked meanwhile: the packet is no longer the trainer's to read
         return redirect("trainer:home")
     return _page(request, current, status=409)
