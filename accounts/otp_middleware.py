@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.otp import has_two_factor, two_factor_required
+from accounts.otp import two_factor_required
 
 # Paths a user without a required second factor may still open: setting one up, leaving.
 _OPEN_PATHS = ("accounts:two_factor_setup", "accounts:logout", "accounts:login")
@@ -44,7 +44,9 @@ class TwoFactorMiddleware:
         if path.startswith(settings.STATIC_URL) or path in {reverse(n) for n in _OPEN_PATHS}:
             return None
         api = path.startswith("/api/")
-        if has_two_factor(user):
+        # The user row loaded for this request carries the stamp of its confirmed second
+        # factors ("" for none): no device query on every request (accounts.signals).
+        if user.two_factor_stamp:
             # A session that never gave the code (made before the factor existed): start over.
             logout(request)
             if api:

@@ -153,6 +153,22 @@ def test_therapist_without_two_factor_is_kept_to_the_setup_page_when_required(
     assert client.get(SETUP_URL).status_code == 200
 
 
+def test_a_session_from_before_a_second_factor_was_added_must_log_in_again(
+    client, trainer, required
+):
+    """An authenticator added outside the setup page (the admin): the session never gave a
+    code, so it ends at its next request, page or API."""
+    client.post(LOGIN_URL, {"email": trainer.email, "password": PASSWORD})
+    assert client.get("/api/v1/me/").status_code == 200
+
+    TOTPDevice.objects.create(user=trainer, name="Added in the admin", confirmed=True)
+
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert client.get("/trainer/")["Location"].startswith(LOGIN_URL)
+
+
 def test_clinic_admin_is_required_too_but_not_a_trainer(client, clinic_admin, trainer, required):
     client.force_login(clinic_admin)
     assert client.get("/api/v1/me/").status_code == 403
