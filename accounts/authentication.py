@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
@@ -21,8 +22,10 @@ class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, ApiToken]:
         from accounts import otp  # otp imports the models this module's importers need first
 
+        # The user's role relations come with it: the role needs no query of its own.
+        related = [f"user__{name}" for name in settings.USER_ROLE_RELATIONS]
         token = (
-            ApiToken.objects.select_related("user")
+            ApiToken.objects.select_related("user", *related)
             .filter(digest=token_digest(key), expires_at__gt=timezone.now())
             .first()
         )

@@ -235,6 +235,9 @@ if not set(TWO_FACTOR_REQUIRED_ROLES) <= _TWO_FACTOR_ROLES:
         f"{', '.join(sorted(_TWO_FACTOR_ROLES))}, or be 'none'."
     )
 TWO_FACTOR_ROLE_RESOLVER = "organisations.roles.role_name"
+# The relations a user's role is read from (organisations.roles): token authentication loads
+# them with the token, so an API request learns who is asking in one query (issue 16).
+USER_ROLE_RELATIONS = ("clinic_membership__clinic", "gym_membership__gym", "patient_record__clinic")
 OTP_TOTP_ISSUER = "Baton"
 # A login's second step (the code) must follow the password within this many seconds.
 TWO_FACTOR_PENDING_SECONDS = 300

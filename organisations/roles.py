@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 
 from accounts.models import User
@@ -81,14 +82,14 @@ def role_name(user: User) -> str | None:
 
 
 def _resolve(user: User) -> Actor:
-    """One query: the user's clinic membership, gym membership and patient record together."""
-    found = (
-        User.objects.select_related(
-            "clinic_membership__clinic", "gym_membership__gym", "patient_record__clinic"
+    """One query: the user's clinic membership, gym membership and patient record together;
+    none when ``user`` was loaded with them (``USER_ROLE_RELATIONS``, as token auth does)."""
+    if all(_loaded(user, name) for name in settings.USER_ROLE_RELATIONS):
+        found: User | None = user
+    else:
+        found = (
+            User.objects.select_related(*settings.USER_ROLE_RELATIONS).filter(pk=user.pk).first()
         )
-        .filter(pk=user.pk)
-        .first()
-    )
     clinic = _related(found, "clinic_membership")
     if clinic is not None:
         role: Role = (
@@ -103,6 +104,18 @@ def _resolve(user: User) -> Actor:
     if patient is None:
         return Actor(user_id=user.pk, role=None)
     return Actor(user_id=user.pk, role="patient", patient=patient)
+
+
+def _loaded(instance: Any, path: str) -> bool:
+    """Whether ``select_related(path)`` filled this instance's cache along the whole path."""
+    for name in path.split("__"):
+        if instance is None:
+            return True  # a missing link ends the path: nothing further to load
+        cache = instance._state.fields_cache
+        if name not in cache:
+            return False
+        instance = cache[name]
+    return True
 
 
 def _related(user: User | None, name: str) -> Any:

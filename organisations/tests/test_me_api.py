@@ -85,3 +85,27 @@ def test_me_needs_a_login(api):
 
 
 # --- exercises/ ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["therapist", "trainer", "patient", "outsider"])
+def test_a_token_request_learns_the_role_with_the_token_in_one_query(request, persona):
+    """Token authentication loads the user's memberships and patient record with the token, so
+    ``organisations.roles`` needs no query of its own (issue 16)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from accounts.services import issue_token
+
+    user = request.getfixturevalue(persona)
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {issue_token(user)}")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(ME)
+
+    assert response.status_code == 200
+    reads_of_users = [q["sql"] for q in queries if 'FROM "accounts_user"' in q["sql"]]
+    assert reads_of_users == [], reads_of_users  # the user came joined to the token
+    assert len(queries) == 1 + sum("UPDATE" in q["sql"] for q in queries), [
+        q["sql"] for q in queries
+    ]
