@@ -11,7 +11,7 @@ from handoff.models import Handoff
 from handoff.tests import builders
 from interop import codes
 from interop.export import as_json, export_bundle, export_task
-from interop.tests.helpers import one, parse_bundle, resources
+from interop.tests.helpers import knee_limit_packet, one, parse_bundle, resources
 
 Status = Handoff.Status
 ALL_STATES = [s.value for s in Status]
@@ -237,31 +237,6 @@ def test_consent_allows_the_disclosure_to_the_trainers_gym(make_handoff):
     assert (
         consent["provision"]["actor"][0]["reference"]["reference"]
         == f"Organization/gym-{handoff.gym_id}"
-    )
-
-
-def knee_limit_packet():
-    """The split squat bends the knee past the 90-degree limit; the therapist allows it."""
-    from decimal import Decimal
-
-    from handoff.services.packets import OverrideSpec, RestrictionSpec
-
-    plain = builders.packet()
-    return builders.packet(
-        restrictions=(
-            *plain.restrictions,
-            RestrictionSpec(
-                kind="rom_limit",
-                text="Keep loaded knee bends to 90 degrees",
-                body_region="knee",
-                pattern="deep_knee_flexion",
-                limit_value=Decimal(90),
-                limit_unit="deg",
-            ),
-        ),
-        overrides=(
-            OverrideSpec(item=1, restriction=2, reason="To 70 degrees only, practised in clinic."),
-        ),
     )
 
 
