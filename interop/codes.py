@@ -43,6 +43,7 @@ EXT_PROGRAM_ITEM = f"{BATON}/StructureDefinition/program-item"
 EXT_RESTRICTION = f"{BATON}/StructureDefinition/restriction"
 EXT_RED_FLAG = f"{BATON}/StructureDefinition/red-flag"
 EXT_PAIN_CEILING = f"{BATON}/StructureDefinition/pain-ceiling"
+EXT_OVERRIDE = f"{BATON}/StructureDefinition/override"
 
 # --- The IG's codes -----------------------------------------------------------------------------------
 

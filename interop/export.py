@@ -96,6 +96,16 @@ def strength_days_id(handoff: Handoff) -> str:
     return f"handoff-{handoff.pk}-strength-days"
 
 
+def program_item_element_id(order: int) -> str:
+    """The element id of a program item's ``CarePlan.activity`` (its 1-based position)."""
+    return f"program-item-{order}"
+
+
+def restriction_element_id(order: int) -> str:
+    """The element id of a restriction's ``CarePlan.activity`` (its 1-based position)."""
+    return f"restriction-{order}"
+
+
 def patient_id(patient: Patient) -> str:
     return f"patient-{patient.pk}"
 
@@ -498,11 +508,13 @@ def condition(data: ExportData) -> Condition:
 
 
 def care_plan(data: ExportData) -> CarePlan:
-    """The home program and the restrictions, with the red flags and the pain ceiling."""
+    """The home program and the restrictions, with the red flags, the pain ceiling and the
+    therapist's overrides."""
     handoff, version = data.handoff, data.version
     status = codes.ACTIVITY_STATUS[handoff.status]
-    activities = [program_activity(item, status) for item in version.program.all()]
-    activities += [restriction_activity(r, status) for r in version.restrictions.all()]
+    program, restrictions = list(version.program.all()), list(version.restrictions.all())
+    activities = [program_activity(item, status) for item in program]
+    activities += [restriction_activity(r, status) for r in restrictions]
     red_flags = [
         ext(codes.EXT_RED_FLAG, valueCoding=coding((codes.SYMPTOM, code, _symptom_label(code))))
         for code in version.red_flags
@@ -515,17 +527,24 @@ def care_plan(data: ExportData) -> CarePlan:
             else "."
         )
     )
+    paragraphs = [stop_rule, *_override_texts(version, program, restrictions)]
     return CarePlan(
         id=care_plan_id(handoff),
         meta=Meta(versionId=str(version.number), lastUpdated=version.created_at),
-        extension=[*red_flags, ext(codes.EXT_PAIN_CEILING, valueInteger=version.pain_ceiling)],
+        extension=[
+            *red_flags,
+            ext(codes.EXT_PAIN_CEILING, valueInteger=version.pain_ceiling),
+            *[override_extension(o) for o in version.overrides],
+        ],
         status=codes.CARE_PLAN_STATUS[handoff.status],
         intent="plan",
         category=[concept(codes.PA_CATEGORY)],
-        # The stop rule as narrative: generated from the red flags and the pain ceiling.
+        # The stop rule and the overrides as narrative: generated from the extensions.
         text=Narrative(
             status="generated",
-            div=f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{escape(stop_rule)}</p></div>',
+            div='<div xmlns="http://www.w3.org/1999/xhtml">'
+            + "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+            + "</div>",
         ),
         title="Home exercise program and restrictions",
         subject=ref("Patient", patient_id(handoff.patient)),
@@ -535,6 +554,35 @@ def care_plan(data: ExportData) -> CarePlan:
         addresses=[ref("Condition", condition_id(handoff))],
         activity=activities or None,
     )
+
+
+def override_extension(override: dict[str, Any]) -> Extension:
+    """The therapist allows a program item despite a restriction: both named by the element id
+    of their activity in this CarePlan, with the reason."""
+    return ext(
+        codes.EXT_OVERRIDE,
+        extension=sub_extensions(
+            {
+                "program-item": ("valueId", program_item_element_id(override["item"])),
+                "restriction": ("valueId", restriction_element_id(override["restriction"])),
+                "reason": ("valueString", override["reason"]),
+            }
+        ),
+    )
+
+
+def _override_texts(
+    version: PacketVersion, program: list[ProgramItem], restrictions: list[Restriction]
+) -> list[str]:
+    """Each override in words, for the CarePlan's narrative."""
+    names = {item.order: item.name for item in program}
+    texts = {r.order: r.text for r in restrictions}
+    found = []
+    for override in version.overrides:
+        item = names.get(override["item"], f"Program item {override['item']}")
+        text = texts.get(override["restriction"], f"restriction {override['restriction']}")
+        found.append(f"{item} is allowed despite “{text}”: {override['reason']}")
+    return found
 
 
 def _program_text(item: ProgramItem) -> str:
@@ -556,6 +604,7 @@ def _program_text(item: ProgramItem) -> str:
 def program_activity(item: ProgramItem, status: str) -> CarePlanActivity:
     exercise = [(codes.EXERCISE, item.exercise.slug, item.exercise.name)] if item.exercise else []
     return CarePlanActivity(
+        id=program_item_element_id(item.order),
         detail=CarePlanActivityDetail(
             extension=[
                 ext(
@@ -578,7 +627,7 @@ def program_activity(item: ProgramItem, status: str) -> CarePlanActivity:
                 repeat=TimingRepeat(frequency=item.per_week, period=Decimal(1), periodUnit="wk")
             ),
             description=_program_text(item),
-        )
+        ),
     )
 
 
@@ -602,6 +651,7 @@ def restriction_activity(restriction: Restriction, status: str) -> CarePlanActiv
         )
     kind = (codes.RESTRICTION_KIND, restriction.kind, RestrictionKind(restriction.kind).label)
     return CarePlanActivity(
+        id=restriction_element_id(restriction.order),
         detail=CarePlanActivityDetail(
             extension=[
                 ext(
@@ -620,7 +670,7 @@ def restriction_activity(restriction: Restriction, status: str) -> CarePlanActiv
             status=status,
             doNotPerform=restriction.kind in codes.PROHIBITIONS,
             description=restriction.text,
-        )
+        ),
     )
 
 

@@ -6,7 +6,7 @@
    one that does not stops the import with the path of the Reference (``entry[2].resource.subject``).
 3. The referral ``ServiceRequest`` gives the clearance (Baton's clearance extension, or its dates
    and reason), its ``subject`` the patient, its ``CarePlan`` the program, the restrictions,
-   the red flags and the pain ceiling.
+   the red flags, the pain ceiling and the therapist's overrides.
 4. Content of the referral that Baton cannot map becomes ``unmapped`` (kept as text in the
    draft); resources that report on an earlier handoff (Task, DiagnosticReport, results,
    people and organisations, consent) are listed in ``not_imported`` with the reason.
@@ -18,7 +18,7 @@ import datetime
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -70,6 +70,8 @@ class Referral:
     red_flags: list[str]
     pain_ceiling: int | None
     performer_emails: list[str]
+    # {"item": <program position>, "restriction": <restriction position>, "reason": "..."}
+    overrides: list[dict[str, Any]] = field(default_factory=list)
     unmapped: list[dict[str, str]] = field(default_factory=list)
     not_imported: list[dict[str, str]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
@@ -200,6 +202,20 @@ def check_references(index: Index) -> None:
 
 
 # --- 3. Reading the referral --------------------------------------------------------------------------
+
+# The API's limit on an override's reason (``OverrideInputSerializer``).
+OVERRIDE_REASON_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class _Made:
+    """What one CarePlan activity became: a program item or restriction at ``position``
+    (1-based), or text in the notes (``position`` None)."""
+
+    kind: str  # "program-item", "restriction" or "text"
+    position: int | None
+    label: str
+
 
 # Resources that describe what happened on an earlier handoff, or who took part in it: the new
 # draft has its own therapist, trainer, Task and consent, and starts its own record.
@@ -481,9 +497,12 @@ class _Reader:
         if found is None:
             return used
         path, plan = found
+        overrides = []
         for i, extension in enumerate(plan.get("extension") or []):
             where = f"{path}.extension[{i}]"
-            if extension.get("url") == codes.EXT_RED_FLAG:
+            if extension.get("url") == codes.EXT_OVERRIDE:
+                overrides.append((where, extension))
+            elif extension.get("url") == codes.EXT_RED_FLAG:
                 code = (extension.get("valueCoding") or {}).get("code")
                 if code in Symptom.values:
                     referral.red_flags.append(code)
@@ -502,23 +521,32 @@ class _Reader:
             referral.keep(f"{path}.description", str(plan["description"]))
         for i, note in enumerate(plan.get("note") or []):
             referral.keep(f"{path}.note[{i}]", str(note.get("text", "")))
+        made: dict[str, _Made | None] = {}  # by element id; None: two activities share it
         for i, activity in enumerate(plan.get("activity") or []):
-            self.activity(referral, activity, f"{path}.activity[{i}]")
+            what = self.activity(referral, activity, f"{path}.activity[{i}]")
+            element_id = activity.get("id")
+            if isinstance(element_id, str) and element_id:
+                made[element_id] = None if element_id in made else what
+        seen: set[tuple[int, int]] = set()
+        for where, extension in overrides:
+            self.override(referral, _subs(extension, where), where, made, seen)
         return used | {path}
 
     def _reasons(self) -> list[tuple[str, dict[str, Any]]]:
         found = [self.index.get(r) for r in self.request.get("reasonReference") or []]
         return [f for f in found if f is not None]
 
-    def activity(self, referral: Referral, activity: dict[str, Any], path: str) -> None:
+    def activity(self, referral: Referral, activity: dict[str, Any], path: str) -> _Made:
         detail = activity.get("detail") or {}
         extensions = {e.get("url"): (i, e) for i, e in enumerate(detail.get("extension") or [])}
         if codes.EXT_PROGRAM_ITEM in extensions:
             i, extension = extensions[codes.EXT_PROGRAM_ITEM]
-            referral.program.append(
-                self.program_item(detail, _subs(extension, f"{path}.detail.extension[{i}]"), path)
+            item = self.program_item(
+                detail, _subs(extension, f"{path}.detail.extension[{i}]"), path
             )
-        elif codes.EXT_RESTRICTION in extensions and _code_in(
+            referral.program.append(item)
+            return _Made("program-item", len(referral.program), item["name"])
+        if codes.EXT_RESTRICTION in extensions and _code_in(
             detail.get("code"), codes.RESTRICTION_KIND
         ):
             i, extension = extensions[codes.EXT_RESTRICTION]
@@ -526,14 +554,73 @@ class _Reader:
                 detail, _subs(extension, f"{path}.detail.extension[{i}]"), path
             )
             if restriction is None:
-                referral.keep(path, "Restriction: " + str(detail.get("description") or ""))
-            else:
-                referral.restrictions.append(restriction)
-        else:
-            text = str(detail.get("description") or _concept_text(detail.get("code")))
-            if activity.get("reference"):
-                text = text or str(activity["reference"].get("display", ""))
-            referral.keep(path, text or json.dumps(activity)[:300])
+                text = str(detail.get("description") or "")
+                referral.keep(path, "Restriction: " + text)
+                return _Made("text", None, text)
+            referral.restrictions.append(restriction)
+            return _Made("restriction", len(referral.restrictions), restriction["text"])
+        text = str(detail.get("description") or _concept_text(detail.get("code")))
+        if activity.get("reference"):
+            text = text or str(activity["reference"].get("display", ""))
+        referral.keep(path, text or json.dumps(activity)[:300])
+        return _Made("text", None, text)
+
+    def override(
+        self,
+        referral: Referral,
+        parts: dict[str, tuple[str, Any]],
+        path: str,
+        made: dict[str, _Made | None],
+        seen: set[tuple[int, int]],
+    ) -> None:
+        """The therapist allows a program item despite a restriction, both named by the element
+        id of their activity in this CarePlan. One naming an activity kept as text is kept as
+        text too; any other problem stops the import."""
+        item = self._override_target(parts, "program-item", path, made)
+        restriction = self._override_target(parts, "restriction", path, made)
+        if "reason" not in parts:
+            raise BundleError(f"{path}.extension", "An override needs its reason.")
+        where, value = parts["reason"]
+        reason = value.strip() if isinstance(value, str) else ""
+        if not reason:
+            raise BundleError(f"{where}.valueString", "Give the reason for allowing it.")
+        if len(reason) > OVERRIDE_REASON_LIMIT:
+            raise BundleError(
+                f"{where}.valueString", f"At most {OVERRIDE_REASON_LIMIT} characters."
+            )
+        if item.position is None or restriction.position is None:
+            referral.keep(
+                path,
+                f"Override: {item.label} is allowed despite “{restriction.label}”: {reason}",
+            )
+            return
+        pair = (item.position, restriction.position)
+        if pair in seen:
+            raise BundleError(path, "This program item and restriction are overridden twice.")
+        seen.add(pair)
+        referral.overrides.append(
+            {"item": item.position, "restriction": restriction.position, "reason": reason}
+        )
+
+    def _override_target(
+        self, parts: dict[str, tuple[str, Any]], url: str, path: str, made: dict[str, _Made | None]
+    ) -> _Made:
+        """The activity an override's ``url`` part names: a ``url`` or one kept as text."""
+        noun = url.replace("-", " ")
+        if url not in parts:
+            raise BundleError(f"{path}.extension", f"An override names its {noun} ({url}).")
+        where, element_id = parts[url]
+        where = f"{where}.valueId"
+        if not isinstance(element_id, str) or element_id not in made:
+            raise BundleError(where, f"No activity of the CarePlan has the id {element_id!r}.")
+        found = made[element_id]
+        if found is None:
+            raise BundleError(
+                where, f"More than one activity of the CarePlan has the id {element_id!r}."
+            )
+        if found.kind not in (url, "text"):
+            raise BundleError(where, f"The activity {element_id!r} is not a {noun}.")
+        return found if found.label else replace(found, label=element_id)
 
     def _int(self, parts: dict[str, tuple[str, Any]], url: str, low: int, high: int) -> int | None:
         if url not in parts:

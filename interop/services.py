@@ -154,6 +154,7 @@ def _packet_data(referral: Referral) -> dict[str, Any]:
         "restrictions": referral.restrictions,
         "red_flags": referral.red_flags,
         "pain_ceiling": referral.pain_ceiling,
+        "overrides": referral.overrides,
     }
 
 

@@ -11,7 +11,7 @@ from handoff.models import Handoff
 from handoff.tests import builders
 from interop import codes
 from interop.export import as_json, export_bundle, export_task
-from interop.tests.helpers import one, parse_bundle, resources
+from interop.tests.helpers import knee_limit_packet, one, parse_bundle, resources
 
 Status = Handoff.Status
 ALL_STATES = [s.value for s in Status]
@@ -238,3 +238,40 @@ def test_consent_allows_the_disclosure_to_the_trainers_gym(make_handoff):
         consent["provision"]["actor"][0]["reference"]["reference"]
         == f"Organization/gym-{handoff.gym_id}"
     )
+
+
+@pytest.mark.parametrize("party", ["therapist", "trainer", "patient"])
+def test_an_override_names_its_item_and_restriction_by_their_activity_ids(people, party):
+    handoff = builders.sent(**people, spec=knee_limit_packet())
+
+    plan = one(as_json(export_bundle(handoff, party=party)), "CarePlan")
+
+    (override,) = [e for e in plan["extension"] if e["url"] == codes.EXT_OVERRIDE]
+    assert override == {
+        "url": codes.EXT_OVERRIDE,
+        "extension": [
+            {"url": "program-item", "valueId": "program-item-1"},
+            {"url": "restriction", "valueId": "restriction-2"},
+            {"url": "reason", "valueString": "To 70 degrees only, practised in clinic."},
+        ],
+    }
+    activities = {a["id"]: a["detail"] for a in plan["activity"]}
+    assert list(activities) == [
+        "program-item-1",
+        "program-item-2",
+        "restriction-1",
+        "restriction-2",
+    ]
+    assert activities["program-item-1"]["code"]["text"] == "Split squat"
+    assert activities["restriction-2"]["code"]["text"] == "Keep loaded knee bends to 90 degrees"
+    # For a reader that does not know Baton's extensions: the override in the narrative.
+    assert (
+        "Split squat is allowed despite “Keep loaded knee bends to 90 degrees”: "
+        "To 70 degrees only, practised in clinic." in plan["text"]["div"]
+    )
+
+
+def test_a_packet_without_overrides_exports_no_override(make_handoff):
+    plan = one(as_json(export_bundle(make_handoff("sent"), party="therapist")), "CarePlan")
+
+    assert codes.EXT_OVERRIDE not in {e["url"] for e in plan["extension"]}

@@ -14,8 +14,10 @@ from clinics.models import Patient
 from clinics.tests.factories import PatientFactory
 from handoff.models import Handoff
 from handoff.services.packets import spec_from_version
+from interop import codes
 from interop.export import as_json, export_bundle
 from interop.models import PatientIdentifier
+from interop.tests.helpers import knee_limit_packet
 
 pytestmark = pytest.mark.django_db
 IMPORT = reverse("handoff-fhir-import")
@@ -161,6 +163,143 @@ def test_the_import_is_logged_like_any_read_of_the_draft(
         AccessLog.objects.filter(actor=other_therapist).values_list(
             "action", "object_type", "object_id"
         )
+    )
+
+
+# --- The therapist's overrides ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def overridden(people) -> Handoff:
+    """A sent handoff whose split squat (item 1) the therapist allows despite the knee limit."""
+    from handoff.tests import builders
+
+    return builders.sent(**people, spec=knee_limit_packet())
+
+
+def last_override_path(bundle: dict[str, Any]) -> str:
+    """The path of the CarePlan's last override extension."""
+    plan = entry_index(bundle, "CarePlan")
+    extensions = bundle["entry"][plan]["resource"]["extension"]
+    found = [i for i, e in enumerate(extensions) if e["url"] == codes.EXT_OVERRIDE][-1]
+    return f"entry[{plan}].resource.extension[{found}]"
+
+
+def test_an_override_and_its_reason_come_across_into_the_draft(
+    api, overridden, other_therapist, unpartnered_trainer
+):
+    bundle = as_json(export_bundle(overridden, party="therapist"))
+
+    response = post(api(other_therapist), bundle, unpartnered_trainer)
+
+    assert response.status_code == 201, response.json()
+    draft = Handoff.objects.get(pk=response.json()["handoff"]["id"])
+    original, imported = latest_spec(overridden), latest_spec(draft)
+    assert imported.overrides == original.overrides
+    assert [(o.item, o.restriction, o.reason) for o in imported.overrides] == [
+        (1, 2, "To 70 degrees only, practised in clinic.")
+    ]
+    assert imported == original
+    assert response.json()["unmapped"] == []
+
+
+def _override_part(part: int, key: str, value: Any):
+    def change(bundle: dict[str, Any]) -> dict[str, Any]:
+        plan = bundle["entry"][entry_index(bundle, "CarePlan")]["resource"]
+        override = next(e for e in plan["extension"] if e["url"] == codes.EXT_OVERRIDE)
+        override["extension"][part] = {"url": override["extension"][part]["url"], key: value}
+        return bundle
+
+    return change
+
+
+def _without_reason(bundle):
+    plan = bundle["entry"][entry_index(bundle, "CarePlan")]["resource"]
+    override = next(e for e in plan["extension"] if e["url"] == codes.EXT_OVERRIDE)
+    override["extension"] = override["extension"][:2]
+    return bundle
+
+
+def _twice(bundle):
+    plan = bundle["entry"][entry_index(bundle, "CarePlan")]["resource"]
+    override = next(e for e in plan["extension"] if e["url"] == codes.EXT_OVERRIDE)
+    plan["extension"].append(copy.deepcopy(override))
+    return bundle
+
+
+OVERRIDE_ERRORS = {
+    "item not in the bundle": (
+        _override_part(0, "valueId", "program-item-9"),
+        ".extension[0].valueId",
+        "No activity of the CarePlan has the id 'program-item-9'.",
+    ),
+    "restriction not in the bundle": (
+        _override_part(1, "valueId", "restriction-7"),
+        ".extension[1].valueId",
+        "No activity of the CarePlan has the id 'restriction-7'.",
+    ),
+    "item names a restriction": (
+        _override_part(0, "valueId", "restriction-1"),
+        ".extension[0].valueId",
+        "The activity 'restriction-1' is not a program item.",
+    ),
+    "restriction names a program item": (
+        _override_part(1, "valueId", "program-item-2"),
+        ".extension[1].valueId",
+        "The activity 'program-item-2' is not a restriction.",
+    ),
+    "blank reason": (
+        _override_part(2, "valueString", "   "),
+        ".extension[2].valueString",
+        "Give the reason for allowing it.",
+    ),
+    "reason too long": (
+        _override_part(2, "valueString", "x" * 501),
+        ".extension[2].valueString",
+        "At most 500 characters.",
+    ),
+    "no reason": (_without_reason, ".extension", "An override needs its reason."),
+    "the same override twice": (
+        _twice,
+        "",
+        "This program item and restriction are overridden twice.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", OVERRIDE_ERRORS, ids=list(OVERRIDE_ERRORS))
+def test_a_bad_override_gets_400_naming_the_element_and_nothing_is_written(
+    api, overridden, other_therapist, unpartnered_trainer, case
+):
+    change, element, message = OVERRIDE_ERRORS[case]
+    bundle = change(as_json(export_bundle(overridden, party="therapist")))
+    before = written()
+
+    response = post(api(other_therapist), bundle, unpartnered_trainer)
+
+    assert response.status_code == 400, response.json()
+    assert response.json() == {last_override_path(bundle) + element: [message]}
+    assert written() == before
+
+
+def test_an_override_of_a_restriction_kept_as_text_is_kept_as_text_too(
+    api, overridden, other_therapist, unpartnered_trainer
+):
+    bundle = as_json(export_bundle(overridden, party="therapist"))
+    plan = bundle["entry"][entry_index(bundle, "CarePlan")]["resource"]
+    (limit,) = [a for a in plan["activity"] if a["id"] == "restriction-2"]
+    limit["detail"]["extension"][0]["extension"][1]["valueCoding"]["code"] = "deep_squat_jumps"
+
+    response = post(api(other_therapist), bundle, unpartnered_trainer)
+
+    assert response.status_code == 201, response.json()
+    draft = latest_spec(Handoff.objects.get(pk=response.json()["handoff"]["id"]))
+    assert draft.overrides == ()
+    assert len(draft.restrictions) == 1
+    texts = [u["text"] for u in response.json()["unmapped"]]
+    assert (
+        "Override: Split squat is allowed despite “Keep loaded knee bends to 90 degrees”: "
+        "To 70 degrees only, practised in clinic." in texts
     )
 
 
