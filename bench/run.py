@@ -347,7 +347,11 @@ def query_counts(world: dict[str, Any]) -> dict[str, Any]:
             "GET patients/": (therapist, "/api/v1/patients/?page_size=100", size),
             "GET notifications/": (therapist, "/api/v1/notifications/?page_size=100", size),
             "GET exercises/": (therapist, f"/api/v1/exercises/?page_size={size}", size),
-            "GET trainers/": (therapist, f"/api/v1/trainers/?page_size={min(size, 10)}", min(size, 10)),
+            "GET trainers/": (
+                therapist,
+                f"/api/v1/trainers/?page_size={min(size, 10)}",
+                min(size, 10),
+            ),
             "handoff list page": (therapist, "/handoffs/", None),
             "dashboard page": (therapist, "/dashboard/", None),
         }
