@@ -70,11 +70,6 @@ def claimable(now: datetime.datetime) -> Q:
     return _due(now) | _lease_expired(now)
 
 
-def claimable_parts(now: datetime.datetime) -> tuple[Q, Q]:
-    """``claimable`` as its two halves, each served by its own partial index."""
-    return _due(now), _lease_expired(now)
-
-
 def _due(now: datetime.datetime) -> Q:
     return Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import logging
 from functools import partial
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -24,7 +25,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.db import plans_for_these_values
-from notifications.delivery import claimable, claimable_parts
+from notifications.delivery import claimable
 from notifications.heartbeat import record_sweep
 from notifications.models import Delivery, Reminder
 from notifications.services import (
@@ -100,8 +101,21 @@ def _fire_reminder_batch(now: datetime.datetime, broken: set[int]) -> tuple[int,
 
 def _any_due_reminder(now: datetime.datetime) -> bool:
     """A look without a transaction or locks: most sweeps find nothing due, and this one query
-    (on ``reminder_pending_due``) spares them the claim's BEGIN, SELECT … FOR UPDATE, COMMIT."""
-    return Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=now).exists()
+    spares them the claim's BEGIN, SELECT … FOR UPDATE, COMMIT.
+
+    It asks for the earliest pending reminder, not for "a pending one due by now": that is the
+    first entry of ``reminder_pending_due`` whatever the statistics say. Asked the other way,
+    after a burst of fired reminders PostgreSQL expects thousands of pending ones in the past
+    (``status`` and ``due_at`` are correlated), bets that a sequential scan meets one at once,
+    and reads a million future reminders to find none (100 ms instead of 0.1).
+    """
+    return _earliest(Reminder.objects.filter(status=Reminder.Status.PENDING), "due_at", now)
+
+
+def _earliest(rows: QuerySet[Any], field: str, now: datetime.datetime) -> bool:
+    """Whether the smallest ``field`` among ``rows`` (read by its index) is at or before now."""
+    first = rows.order_by(field).values_list(field, flat=True)[:1]
+    return any(value is not None and value <= now for value in first)
 
 
 def due_reminders(now: datetime.datetime, broken: set[int]) -> QuerySet[Reminder]:
@@ -196,7 +210,14 @@ def dispatch_due_deliveries(now: datetime.datetime | None = None) -> int:
 def _dispatch(due: Q, now: datetime.datetime) -> int:
     # As for reminders: a plain look first, the claim's transaction only when something may be
     # due. One look per partial index (an OR of the two makes PostgreSQL scan the table).
-    if not any(Delivery.objects.filter(part).exists() for part in claimable_parts(now)):
+    # The earliest pending attempt and the earliest sending lease, each from its own partial
+    # index (see _any_due_reminder for why not "is there one due").
+    pending = Delivery.objects.filter(status=Delivery.Status.PENDING)
+    sending = Delivery.objects.filter(status=Delivery.Status.SENDING)
+    if not (
+        _earliest(pending, "next_attempt_at", now)
+        or _earliest(sending, "lease_until", now - datetime.timedelta(microseconds=1))
+    ):
         return 0
     published = 0
     while True:
