@@ -85,8 +85,6 @@ def frame(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from notifications.models import Notification
-
     actor = actor_for(user)
     current = request.path
     links = nav_links(actor)
@@ -96,5 +94,20 @@ def frame(request: HttpRequest) -> dict[str, Any]:
         "nav_links": links,
         "nav_active": active,
         "organisation_name": organisation_name(actor),
-        "unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        **unread(user),
     }
+
+
+# The badge counts unread notifications up to this many and then says "99+": a trainer who never
+# reads them must not make every page count thousands of rows.
+UNREAD_CAP = 100
+
+
+def unread(user: Any) -> dict[str, Any]:
+    """``unread_count`` (at most ``UNREAD_CAP``) and ``unread_label`` for the header's badge."""
+    from notifications.models import Notification
+
+    mine = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    count = mine[:UNREAD_CAP].count()  # COUNT(*) over a LIMIT: never more rows than the cap
+    label = f"{UNREAD_CAP - 1}+" if count >= UNREAD_CAP else str(count)
+    return {"unread_count": count, "unread_label": label}

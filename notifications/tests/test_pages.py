@@ -32,6 +32,26 @@ def test_the_header_counts_unread_notifications(client, therapist):
     assert 'aria-label="2 unread"' in html
 
 
+def test_past_99_unread_the_header_says_99_plus_and_counts_no_further(client, therapist):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        Notification(recipient=therapist, kind=Kind.MESSAGE, title="Hi", link="/", created_at=now)
+        for _ in range(150)
+    )
+    client.force_login(therapist)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/notifications/").content.decode()
+
+    assert 'aria-label="99+ unread"' in html
+    assert "99+ unread" in html  # the page's own subtitle
+    counts = [q["sql"] for q in queries if "COUNT(*)" in q["sql"] and "read_at" in q["sql"]]
+    assert counts and all("LIMIT 100" in sql for sql in counts), counts
+
+
 def test_mark_read_and_acknowledge_change_only_your_own(client, therapist, trainer):
     mine = _notice(therapist, urgent=True, requires_ack=True)
     theirs = _notice(trainer)
