@@ -425,6 +425,8 @@ def schedule_certification_reminders(now: datetime.datetime | None = None) -> in
             expires_on__gte=today, expires_on__lte=today + CERTIFICATION_EXPIRING_BEFORE
         ).select_related("trainer")
     )
+    if not expiring:  # most sweeps: nothing more to read or write
+        return 0
     admins: dict[int, list[int]] = {}
     for gym_id, user_id in GymMembership.objects.filter(
         gym_id__in={c.trainer.gym_id for c in expiring}, is_admin=True
