@@ -128,7 +128,10 @@ class Browser:
         try:
             page = context.new_page()
             page.on("request", lambda request: recorded.requests.append(request.url))
-            page.on("requestfailed", lambda request: recorded.failed.append(request.url))
+            page.on(
+                "requestfailed",
+                lambda request: _really_failed(request) and recorded.failed.append(request.url),
+            )
             page.on(
                 "response",
                 lambda response: _asset_failed(response) and recorded.failed.append(response.url),
@@ -155,6 +158,13 @@ class Browser:
             self._thread.submit(stop).result()
         finally:
             self._thread.shutdown()
+
+
+def _really_failed(request: Any) -> bool:
+    """A request the browser itself cancelled because the page moved on (the favicon of a
+    page left mid-load: ``net::ERR_ABORTED``) is no failure of the site; anything else is.
+    An error status (a 404, a 500) is a response, checked by ``_asset_failed``."""
+    return request.failure != "net::ERR_ABORTED"
 
 
 def _failure_screenshot(page: Any) -> None:
