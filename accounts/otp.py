@@ -87,9 +87,8 @@ def stamp_of_devices(persistent_ids: Iterable[str]) -> str:
 
 def refresh_device_stamp(user_id: int) -> None:
     """Copy the user's device stamp to ``User.two_factor_stamp`` (after a device changed)."""
-    user = User.objects.filter(pk=user_id).first()
-    if user is not None:
-        User.objects.filter(pk=user_id).update(two_factor_stamp=device_stamp(user))
+    # The devices are read by the user's id: no need to load the user row first.
+    User.objects.filter(pk=user_id).update(two_factor_stamp=device_stamp(User(pk=user_id)))
 
 
 # --- Setting up, using and resetting ---------------------------------------------------------------
