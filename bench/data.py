@@ -494,21 +494,12 @@ def second_factor(user_id: int) -> None:
     TOTPDevice.objects.create(user_id=user_id, name="Authenticator app", confirmed=True)
 
 
-def api_token(user_id: int, key: str) -> None:
-    """A token for ``user_id`` whose key is ``key`` (only its digest is stored), stamped with the
-    password and second factors it is issued under, as ``accounts.services.issue_token`` does."""
-    from accounts.authentication import token_digest
-    from accounts.models import ApiToken, User
-    from accounts.otp import device_stamp, password_stamp
+def api_token(user_id: int) -> str:
+    """A token for ``user_id``, issued as the token endpoint issues it; returns its key."""
+    from accounts.models import User
+    from accounts.services import issue_token
 
-    user = User.objects.get(pk=user_id)
-    ApiToken.objects.create(
-        user=user,
-        digest=token_digest(key),
-        expires_at=timezone.now() + datetime.timedelta(days=1),
-        password_stamp=password_stamp(user),
-        device_stamp=device_stamp(user),
-    )
+    return issue_token(User.objects.get(pk=user_id))
 
 
 def session_cookie(user_id: int) -> str:

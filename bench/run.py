@@ -796,9 +796,9 @@ def main(argv: list[str]) -> None:
         main_block = world["main"]
         detail_id = main_block.first("accepted")
         trainer_id = next(t for h, _, _, t in main_block.handoffs if h == detail_id)
-        data.api_token(trainer_id, "bench-trainer-token")
-        data.api_token(main_block.therapist_id, "bench-therapist-token")
-        data.api_token(main_block.patient_user_id, "bench-patient-token")
+        trainer_key = data.api_token(trainer_id)
+        therapist_key = data.api_token(main_block.therapist_id)
+        patient_key = data.api_token(main_block.patient_user_id)
         therapist_cookie = data.session_cookie(main_block.therapist_id)
         trainer_cookie = data.session_cookie(trainer_id)
         today = datetime.datetime.now(datetime.UTC).date().isoformat()  # clinics are on UTC
@@ -816,17 +816,17 @@ def main(argv: list[str]) -> None:
             Endpoint(
                 "packet_detail",
                 f"/api/v1/handoffs/{detail_id}/",
-                headers=token("bench-trainer-token"),
+                headers=token(trainer_key),
             ),
             Endpoint(
                 "handoff_list",
                 "/api/v1/handoffs/?page_size=20",
-                headers=token("bench-therapist-token"),
+                headers=token(therapist_key),
             ),
             Endpoint(
                 "session_log",
                 f"/api/v1/handoffs/{detail_id}/sessions/",
-                headers={**token("bench-patient-token"), "Content-Type": "application/json"},
+                headers={**token(patient_key), "Content-Type": "application/json"},
                 body=json.dumps(
                     {"date": today, "completed": True, "pain": 2, "difficulty": 4, "symptoms": []}
                 ),
@@ -842,12 +842,12 @@ def main(argv: list[str]) -> None:
             Endpoint(
                 "patient_list",
                 "/api/v1/patients/?page_size=20",
-                headers=token("bench-therapist-token"),
+                headers=token(therapist_key),
             ),
             Endpoint(
                 "exercise_list",
                 "/api/v1/exercises/?page_size=20",
-                headers=token("bench-therapist-token"),
+                headers=token(therapist_key),
             ),
         ]
         from django.db import connection
